@@ -123,7 +123,7 @@ _DRAMA_NSN_LENGTH = 10
 
 # Letters would be read as a vanity number and "ext"/"#" as an extension; neither can be
 # dialled by the recall call, so only digits and the usual separators get through.
-_ACCEPTED_INPUT = re.compile(r"\s*\+?[\d\s().\-]+")
+_ACCEPTED_INPUT = re.compile(r"[\s(]*\+?[\d\s().\-]+")
 _MAX_INPUT_LENGTH = 40
 _STORED_E164 = re.compile(r"\+[1-9]\d{6,14}")
 
