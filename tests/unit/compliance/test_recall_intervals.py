@@ -1,6 +1,8 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sightsync.compliance.domain.recall_interval import (
     RiskCategory,
@@ -77,3 +79,18 @@ def test_risk_categories_read_from_their_wire_names() -> None:
         "contact_lens",
         "other_clinical",
     }
+
+
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)),
+    st.integers(min_value=-60, max_value=60),
+)
+def test_add_months_moves_whole_months_and_only_clamps_when_it_must(
+    start: date, months: int
+) -> None:
+    moved = add_months(start, months)
+
+    assert (moved.year * 12 + moved.month) - (start.year * 12 + start.month) == months
+    if moved.day != start.day:
+        assert moved.day < start.day
+        assert (moved + timedelta(days=1)).day == 1  # clamped to the month's last day
