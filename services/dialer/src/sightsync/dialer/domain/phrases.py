@@ -87,8 +87,9 @@ OTHER_TIMES: Final = tuple(
         r"\b(have you got|do you have|have you|is there|are there|what about|how about|got) "
         r"(anything|any|something|other|another)\b",
         r"\bneither\b|\bnone of (those|them|these)\b",
-        r"\b(those|these|that|they|it|them|either)( one| ones)? (do ?n'?t|does ?n'?t|wo ?n'?t|"
-        r"would ?n'?t|do not|does not|will not|would not) (suit|work|do|fit)\b",
+        r"\b(those|these|that|they|it|them|either)( one| ones| times?| days?| dates?)? "
+        r"(do ?n'?t|does ?n'?t|wo ?n'?t|would ?n'?t|do not|does not|will not|would not) "
+        r"(suit|work|do|fit)\b",
         r"\b(can'?t|cannot|could ?n'?t|can not|wo ?n'?t be able to) (do|make|manage|get|come)\b",
         r"\b(no good|not (good|great|possible|ideal|convenient) for me|do ?n'?t suit|"
         r"does ?n'?t suit)\b",
@@ -96,7 +97,9 @@ OTHER_TIMES: Final = tuple(
         r"\bwhat else\b|\bnothing suitable\b",
         r"\bnot (those|them|these|then|that time|at that time)\b",
         # "I'm busy on Tuesday": a strong "I'm busy" (call back) has already been ruled out.
-        r"\b(busy|away|working|on holiday|out)\b",
+        r"\b(i'?m|i am|we'?re|we are|i'?ll be|i will be) (\w+ )?"
+        r"(busy|away|working|on holiday|out)\b",
+        r"\bi work\b",
     )
 )
 

@@ -60,7 +60,7 @@ _PRE_NEGATORS: Final = frozenset(
     _words(
         "not never neither nor can't cant cannot don't dont doesn't doesnt won't wont isn't "
         "isnt couldn't couldnt wouldn't wouldnt except besides than other before after busy "
-        "away working"
+        "away working work"
     )
 )
 _POST_NEGATION: Final = re.compile(
@@ -69,6 +69,8 @@ _POST_NEGATION: Final = re.compile(
     r"out|impossible|bad for me)\b"
 )
 _LINKERS: Final = frozenset({"at", "on", "in", "of", "around", "about", "the"})
+# "I can't do Tuesday or Wednesday": a refusal carries across a list of alternatives.
+_COORDINATORS: Final = frozenset({"or", "and", "nor", "the", "on", "either"})
 
 SlotTest = Callable[[Slot], bool]
 
@@ -98,9 +100,12 @@ def choose_slot(text: str, offered: Sequence[Slot]) -> SlotChoice:
     candidates = set(range(len(offered)))
     chosen: list[frozenset[int]] = []
     indifferent = False
+    previous: tuple[list[_Mention], bool] | None = None
     for group in _linked_groups(mentions, tokens):
         described = frozenset.intersection(*(mention.indices for mention in group))
-        if _negated(group, tokens, text):
+        negated = _negated(group, tokens) or _carries_refusal(previous, group, tokens)
+        previous = (group, negated)
+        if negated:
             candidates -= described
             continue
         chosen.append(described)
@@ -146,7 +151,16 @@ def _linked_groups(mentions: list[_Mention], tokens: list[str]) -> Iterator[list
         yield group
 
 
-def _negated(group: list[_Mention], tokens: list[str], text: str) -> bool:
+def _carries_refusal(
+    previous: tuple[list[_Mention], bool] | None, group: list[_Mention], tokens: list[str]
+) -> bool:
+    if previous is None or not previous[1]:
+        return False
+    gap = tokens[previous[0][-1].end : group[0].start]
+    return set(gap) <= _COORDINATORS and bool(set(gap) & {"or", "and", "nor"})
+
+
+def _negated(group: list[_Mention], tokens: list[str]) -> bool:
     before = tokens[max(0, group[0].start - 3) : group[0].start]
     if CLAUSE_BREAK in before:
         before = before[len(before) - before[::-1].index(CLAUSE_BREAK) :]
