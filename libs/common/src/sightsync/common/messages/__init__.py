@@ -1,0 +1,28 @@
+"""Messages that cross services, defined once; importing this registers them all."""
+
+from sightsync.common.messages import appointments, calls, patients, practices
+from sightsync.common.messages.base import (
+    Command,
+    Envelope,
+    ErrorDetail,
+    Event,
+    Message,
+    Refusal,
+    Reply,
+    Request,
+)
+
+__all__ = [
+    "Command",
+    "Envelope",
+    "ErrorDetail",
+    "Event",
+    "Message",
+    "Refusal",
+    "Reply",
+    "Request",
+    "appointments",
+    "calls",
+    "patients",
+    "practices",
+]

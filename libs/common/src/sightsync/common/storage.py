@@ -1,0 +1,71 @@
+"""MongoDB helpers shared by every service: client, indexes, transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pymongo import AsyncMongoClient, IndexModel
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.read_concern import ReadConcern
+from pymongo.write_concern import WriteConcern
+
+from sightsync.common.logging import get_logger
+
+T = TypeVar("T")
+Document = dict[str, Any]
+
+log = get_logger(__name__)
+
+
+def create_client(url: str) -> AsyncMongoClient[Document]:
+    """An AsyncMongoClient with timeouts that fail fast enough for readiness checks."""
+    return AsyncMongoClient(
+        url,
+        serverSelectionTimeoutMS=5000,
+        connectTimeoutMS=5000,
+        tz_aware=True,
+        uuidRepresentation="standard",
+    )
+
+
+@dataclass(frozen=True)
+class CollectionIndexes:
+    """The indexes one collection needs; declared at start-up, idempotently."""
+
+    collection: str
+    indexes: Sequence[IndexModel] = field(default_factory=tuple)
+
+
+async def declare_indexes(db: AsyncDatabase[Document], specs: Sequence[CollectionIndexes]) -> None:
+    """Create every collection's indexes (a no-op when they already exist)."""
+    for spec in specs:
+        if spec.indexes:
+            await db[spec.collection].create_indexes(list(spec.indexes))
+        log.debug("indexes_declared", collection=spec.collection, count=len(spec.indexes))
+
+
+async def in_transaction(
+    client: AsyncMongoClient[Document],
+    work: Callable[[AsyncClientSession], Awaitable[T]],
+) -> T:
+    """Run `work` in a majority transaction, retried on transient conflicts by the driver."""
+    async with client.start_session() as session:
+        result: T = await session.with_transaction(
+            work,
+            read_concern=ReadConcern("snapshot"),
+            write_concern=WriteConcern(w="majority"),
+        )
+        return result
+
+
+async def ping(client: AsyncMongoClient[Document]) -> bool:
+    """True when the database answers; used by readiness probes."""
+    try:
+        await client.admin.command("ping")
+    except Exception:
+        log.warning("database_ping_failed", exc_info=True)
+        return False
+    return True
