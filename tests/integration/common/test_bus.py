@@ -66,7 +66,7 @@ async def make_bus(
             RABBITMQ_URL=broker_url, SIGHTSYNC_DB_PREFIX=db_prefix, DELIVERY_LIMIT=3
         )
         db = mongo[settings.database_name(service)]
-        bus, relay = build_messaging(
+        bus, _relay = build_messaging(
             service, settings, SystemClock(), registry or HandlerRegistry(), mongo, db
         )
         await bus.start(timeout=15)
@@ -209,7 +209,9 @@ async def test_malformed_messages_are_parked_not_crashed_on(
     connection = await aio_pika.connect(broker_url)
     channel = await connection.channel()
     commands = await channel.get_exchange(topology.COMMANDS_EXCHANGE)
-    await commands.publish(aio_pika.Message(body=b"{not json"), routing_key=RecordTally.message_type)
+    await commands.publish(
+        aio_pika.Message(body=b"{not json"), routing_key=RecordTally.message_type
+    )
     wrong_payload = Envelope.wrap(
         TallyRecorded(amount=1), occurred_at=SystemClock().now(), correlation_id="c"
     ).model_copy(update={"type": RecordTally.message_type, "payload": {"amount": "lots"}})
