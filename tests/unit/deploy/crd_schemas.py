@@ -143,7 +143,10 @@ SCALED_OBJECT = _resource(
                             "properties": {
                                 "name": {"type": "string"},
                                 "kind": {
-                                    "enum": ["TriggerAuthentication", "ClusterTriggerAuthentication"]
+                                    "enum": [
+                                        "TriggerAuthentication",
+                                        "ClusterTriggerAuthentication",
+                                    ]
                                 },
                             },
                         },

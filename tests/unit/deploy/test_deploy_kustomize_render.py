@@ -24,8 +24,7 @@ TARGETS = {"base": K8S / "base", **OVERLAYS}
 
 def _keyed(resources: list[Resource]) -> dict[tuple[str, str, str], Resource]:
     return {
-        (r["kind"], r["metadata"].get("namespace", ""), r["metadata"]["name"]): r
-        for r in resources
+        (r["kind"], r["metadata"].get("namespace", ""), r["metadata"]["name"]): r for r in resources
     }
 
 
@@ -119,7 +118,11 @@ def test_images_namespace_and_labels_reach_the_pod_template(tmp_path: Path) -> N
 
     [deployment] = render(tmp_path)
 
-    assert deployment["metadata"] == {"name": "app", "namespace": "ns", "labels": {"team": "recall"}}
+    assert deployment["metadata"] == {
+        "name": "app",
+        "namespace": "ns",
+        "labels": {"team": "recall"},
+    }
     assert deployment["spec"]["selector"] == {"matchLabels": {"name": "app"}}
     assert deployment["spec"]["template"]["metadata"]["labels"] == {"name": "app", "team": "recall"}
     assert deployment["spec"]["template"]["spec"]["containers"][0]["image"] == (
