@@ -85,7 +85,7 @@ def reask_other_times() -> str:
 
 
 def booking(slot: Slot) -> str:
-    return f"Lovely, one moment while I book {slot.label} for you."
+    return f"Great, one moment while I book {slot.label} for you."
 
 
 def booked(first_name: str, practice_name: str, risk: RiskCategory, slot: Slot) -> str:
