@@ -1,2 +1,12 @@
+from sightsync.common.runner import run_service
+from sightsync.gateway.bootstrap import SERVICE, bootstrap
+from sightsync.gateway.settings import GatewaySettings
+
+
 def main() -> None:
-    raise SystemExit("not wired yet")
+    settings = GatewaySettings()
+    run_service(SERVICE, settings, lambda: bootstrap(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+def main() -> None:
+    raise SystemExit("sightsync-admin: no commands yet")
