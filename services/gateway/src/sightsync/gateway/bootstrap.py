@@ -10,6 +10,7 @@ from sightsync.common.runner import ServiceApp, build_messaging
 from sightsync.common.storage import Document, create_client
 from sightsync.gateway.entrypoints.http.app import create_app
 from sightsync.gateway.entrypoints.http.context import GatewayContext
+from sightsync.gateway.entrypoints.http.routes import ROUTE_MODULES
 from sightsync.gateway.settings import GatewaySettings
 
 SERVICE = "gateway"
@@ -27,7 +28,11 @@ def bootstrap(
     db = mongo[settings.database_name(SERVICE)]
     registry = HandlerRegistry()
     bus, relay = build_messaging(SERVICE, settings, clock, registry, mongo, db)
-    http = create_app(GatewayContext(bus=bus, clock=clock), max_body_bytes=settings.max_body_bytes)
+    http = create_app(
+        GatewayContext(bus=bus, clock=clock),
+        route_modules=ROUTE_MODULES,
+        max_body_bytes=settings.max_body_bytes,
+    )
     return ServiceApp(
         name=SERVICE,
         settings=settings,

@@ -1,6 +1,6 @@
 """Messages that cross services, defined once; importing this registers them all."""
 
-from sightsync.common.messages import appointments, calls, patients, practices
+from sightsync.common.messages import appointments, calls, patients, practices, recall, tps
 from sightsync.common.messages.base import (
     Command,
     Envelope,
@@ -25,4 +25,6 @@ __all__ = [
     "calls",
     "patients",
     "practices",
+    "recall",
+    "tps",
 ]
