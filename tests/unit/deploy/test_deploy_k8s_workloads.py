@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from sightsync.common.bus import topology
 from tests.unit.deploy.kustomize_lite import Resource, load_documents
 from tests.unit.deploy.manifests import (
     OVERLAYS,
@@ -139,9 +140,9 @@ def test_the_gateway_scales_on_cpu_and_the_consumers_on_queue_depth(overlay: str
 
     assert [m["resource"]["name"] for m in hpa["spec"]["metrics"]] == ["cpu"]
     assert queues == {
-        "compliance": {"compliance.inbox", "compliance.rpc"},
-        "dialer": {"dialer.inbox"},
-        "outcomes": {"outcomes.inbox", "outcomes.rpc"},
+        "compliance": {topology.inbox_queue("compliance"), topology.rpc_queue("compliance")},
+        "dialer": {topology.inbox_queue("dialer")},
+        "outcomes": {topology.inbox_queue("outcomes"), topology.rpc_queue("outcomes")},
     }
 
 
