@@ -7,9 +7,11 @@ TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 VENV := .venv
 # Debian packages the test suite needs (offline validation of the compose file).
-SYSTEM_PACKAGES ?=
+SYSTEM_PACKAGES ?= docker-compose
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
+# Tools the dev group installs (hadolint, secantusd-py) are found on PATH by the tests.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: help install run test test-unit test-integration test-e2e lint format bench clean system-deps
 
