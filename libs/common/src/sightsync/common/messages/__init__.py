@@ -1,6 +1,14 @@
 """Messages that cross services, defined once; importing this registers them all."""
 
-from sightsync.common.messages import appointments, calls, patients, practices, recall, tps
+from sightsync.common.messages import (
+    appointments,
+    calls,
+    outcomes,
+    patients,
+    practices,
+    recall,
+    tps,
+)
 from sightsync.common.messages.base import (
     Command,
     Envelope,
@@ -23,6 +31,7 @@ __all__ = [
     "Request",
     "appointments",
     "calls",
+    "outcomes",
     "patients",
     "practices",
     "recall",
