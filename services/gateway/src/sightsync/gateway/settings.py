@@ -11,3 +11,9 @@ class GatewaySettings(CommonSettings):
     max_body_bytes: int = Field(default=64 * 1024, alias="MAX_BODY_BYTES", ge=1024)
     trusted_proxies: str = Field(default="", alias="TRUSTED_PROXIES")
     force_https: bool = Field(default=False, alias="FORCE_HTTPS")
+    # Revocation must reach every replica within a second, so a key is never cached longer.
+    api_key_cache_seconds: float = Field(default=0.5, alias="API_KEY_CACHE_SECONDS", ge=0, le=1)
+    idempotency_lease_seconds: float = Field(default=30.0, alias="IDEMPOTENCY_LEASE_SECONDS", gt=0)
+    idempotency_retention_hours: float = Field(
+        default=24.0, alias="IDEMPOTENCY_RETENTION_HOURS", gt=0
+    )
