@@ -1,0 +1,52 @@
+"""Request counters shared by every gateway replica: one document per key and window."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from sightsync.common.clock import Clock
+from sightsync.common.storage import CollectionIndexes, Document
+from sightsync.gateway.domain.rate_limit import RateLimitPolicy, RateLimitStatus
+
+RATE_LIMIT_WINDOWS = "rate_limit_windows"
+
+# Windows are read only while current; the TTL monitor clears them a little later.
+RATE_LIMIT_INDEXES = CollectionIndexes(
+    RATE_LIMIT_WINDOWS, (IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0),)
+)
+
+
+class MongoRateLimiter:
+    def __init__(self, db: AsyncDatabase[Document], policy: RateLimitPolicy, clock: Clock) -> None:
+        self._windows = db[RATE_LIMIT_WINDOWS]
+        self.policy = policy
+        self._clock = clock
+
+    async def hit(self, subject: str) -> RateLimitStatus:
+        """Count one request by `subject` in the current window, atomically across replicas."""
+        now = self._clock.now()
+        start = self.policy.window_start(now)
+        end = self.policy.window_end(now)
+        window_id = f"{subject}:{int(start.timestamp())}"
+        update = {
+            "$inc": {"count": 1},
+            "$setOnInsert": {"expires_at": end + timedelta(seconds=self.policy.window_seconds)},
+        }
+        try:
+            document = await self._upsert(window_id, update)
+        except DuplicateKeyError:
+            # Two replicas created the window at once; the loser's increment is retried.
+            document = await self._upsert(window_id, update)
+        return RateLimitStatus(policy=self.policy, used=document["count"], now=now, reset_at=end)
+
+    async def _upsert(self, window_id: str, update: Document) -> Document:
+        document = await self._windows.find_one_and_update(
+            {"_id": window_id}, update, upsert=True, return_document=ReturnDocument.AFTER
+        )
+        # An upsert returning the document after the update always finds one.
+        assert document is not None
+        return document
