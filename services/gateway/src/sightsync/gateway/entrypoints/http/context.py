@@ -3,20 +3,38 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiohttp import web
 
 from sightsync.common.bus.connection import Bus
 from sightsync.common.clock import Clock
+from sightsync.gateway.adapters.idempotency import MongoIdempotencyStore
 
 
 @dataclass(frozen=True)
 class GatewayContext:
     bus: Bus
     clock: Clock
+    idempotency: MongoIdempotencyStore | None = None
+    idempotency_lease: timedelta = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking: the API key that authenticated the request and its practice."""
+
+    api_key_id: str
+    practice_id: str
 
 
 GATEWAY = web.AppKey("gateway", GatewayContext)
+CALLER = "caller"
+
+
+def authenticated_caller(request: web.Request) -> Caller:
+    caller: Caller = request[CALLER]
+    return caller
 
 
 def authenticated_practice_id(request: web.Request) -> str:

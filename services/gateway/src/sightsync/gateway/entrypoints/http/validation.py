@@ -25,7 +25,11 @@ async def parse_body(request: web.Request, model: type[ModelT]) -> ModelT:
         raise ApiError(400, "Malformed JSON body") from None
     if not isinstance(data, dict):
         raise ApiError(400, "Request body must be a JSON object")
-    return validate(model, data)
+    # JSON mode: strict models then take ISO dates from strings yet refuse 1 for "1".
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as error:
+        raise _invalid(error) from None
 
 
 def parse_query(request: web.Request, model: type[ModelT]) -> ModelT:
@@ -37,14 +41,18 @@ def validate(model: type[ModelT], data: dict[str, Any]) -> ModelT:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "body"
-        raise ApiError(
-            400,
-            f"Invalid field '{field}': {first['msg']}",
-            field=field,
-            details=[
-                {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
-                for e in error.errors()
-            ],
-        ) from None
+        raise _invalid(error) from None
+
+
+def _invalid(error: ValidationError) -> ApiError:
+    """A 400 naming the first offending field, with every problem listed in `details`."""
+    problems = error.errors()
+    field = ".".join(str(part) for part in problems[0]["loc"]) or "body"
+    return ApiError(
+        400,
+        f"Invalid field '{field}': {problems[0]['msg']}",
+        field=field,
+        details=[
+            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in problems
+        ],
+    )
