@@ -1,0 +1,1 @@
+"""`sightsync-admin`: operators' commands, each a request on the bus."""
