@@ -40,6 +40,7 @@ from sightsync.compliance.domain.plans import (
     may_place_calls,
     month_bounds,
     monthly_call_limit,
+    usage_month,
 )
 from sightsync.compliance.domain.recall_decision import (
     REJECTION_STATUS_CODES,
@@ -57,7 +58,7 @@ from sightsync.compliance.domain.recall_interval import (
     add_months,
     next_clinical_due_date,
 )
-from sightsync.compliance.domain.uk_time import UK_TZ, as_utc, uk_instant, uk_wall_clock
+from sightsync.compliance.domain.uk_time import UK_TZ, as_utc, uk_instant, uk_today, uk_wall_clock
 
 __all__ = [
     "CALLABLE_CLASSES",
@@ -109,6 +110,8 @@ __all__ = [
     "next_window_opening",
     "outside_window_reason",
     "uk_instant",
+    "uk_today",
     "uk_wall_clock",
+    "usage_month",
     "window_closes_at",
 ]

@@ -42,3 +42,8 @@ def month_bounds(instant: datetime) -> tuple[datetime, datetime]:
     year, month = (first.year + 1, 1) if first.month == 12 else (first.year, first.month + 1)
     following = date(year, month, 1)
     return uk_instant(first, time(0)), uk_instant(following, time(0))
+
+
+def usage_month(instant: datetime) -> str:
+    """The UK calendar month holding `instant` as `YYYY-MM`: the key calls are counted under."""
+    return uk_wall_clock(instant).strftime("%Y-%m")

@@ -73,6 +73,8 @@ class RecallRequest:
     tps_registered: bool
     phone_e164: str
     previous_call_instants: tuple[datetime, ...] = ()
+    # A practice's negotiated allowance; None means the plan's standard one.
+    monthly_limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -144,12 +146,14 @@ def decide_recall(request: RecallRequest) -> RecallDecision:
     if timing is not None:
         return timing
 
-    limit = monthly_call_limit(request.plan)
+    limit = (
+        monthly_call_limit(request.plan) if request.monthly_limit is None else request.monthly_limit
+    )
     over_quota = request.calls_used_this_month >= limit
     if over_quota and not request.overage_allowed:
         return RecallRejected(
             RejectionRule.MONTHLY_QUOTA_EXHAUSTED,
-            "The plan's calls for this month are used up.",
+            "Monthly call limit reached",
             calls_used=request.calls_used_this_month,
             monthly_limit=limit,
         )

@@ -23,3 +23,8 @@ def uk_instant(day: date, wall_time: time) -> datetime:
     # The UK changes clocks at 01:00 UTC, so the wall times used here (00:00, 09:00, 18:00)
     # are never skipped or repeated and need no fold handling.
     return datetime.combine(day, wall_time, tzinfo=UK_TZ).astimezone(UTC)
+
+
+def uk_today(instant: datetime) -> date:
+    """The UK calendar date at `instant`; "today" for every date rule."""
+    return uk_wall_clock(instant).date()
