@@ -18,3 +18,17 @@ class DialerSettings(CommonSettings):
     max_concurrent_calls_per_practice: int = Field(
         default=5, alias="DIALER_MAX_CONCURRENT_CALLS_PER_PRACTICE", ge=1
     )
+    ring_timeout_seconds: int = Field(
+        default=25, alias="DIALER_RING_TIMEOUT_SECONDS", ge=15, le=120
+    )
+    scheduler_poll_seconds: float = Field(
+        default=0.2, alias="DIALER_SCHEDULER_POLL_SECONDS", gt=0, le=30
+    )
+    # Longer than the provider's request timeout: a claim older than this whose placement
+    # never reported back is looked up at the provider before anything else happens to it.
+    placement_lease_seconds: float = Field(
+        default=120.0, alias="DIALER_PLACEMENT_LEASE_SECONDS", gt=0
+    )
+    simulated_step_seconds: float = Field(
+        default=0.1, alias="DIALER_SIMULATED_STEP_SECONDS", ge=0, le=5
+    )
