@@ -13,6 +13,7 @@ from aio_pika.abc import AbstractQueue
 
 from sightsync.common.bus import topology
 from sightsync.common.ids import new_id
+from sightsync.common.messages.appointments import AppointmentStatus
 from sightsync.common.messages.outcomes import ListAppointments, UpdateAppointmentStatus
 from tests.integration.outcomes.conftest import NOW, Outcomes, eventually
 from tests.unit.outcomes.events import PATIENT, PRACTICE, appointment_booked
@@ -122,12 +123,13 @@ async def test_status_changes_follow_the_rules_and_emit_appointment_updated(
     cancelled = await next_body(updates)
     assert isinstance(cancelled["payload"], dict)
     assert cancelled["payload"]["previous_status"] == "confirmed"
-    for status in ("booked", "confirmed", "no_show"):
+    statuses: tuple[AppointmentStatus, ...] = ("booked", "confirmed", "no_show")
+    for status in statuses:
         refused = await outcomes.refusal(
             UpdateAppointmentStatus(
                 practice_id=PRACTICE,
                 appointment_id=appointment_id,
-                status=status,  # type: ignore[arg-type]  # each value is a valid status
+                status=status,
             )
         )
         assert refused.status == 409
@@ -153,12 +155,13 @@ async def test_the_same_instant_twice_still_orders_the_changes(
 ) -> None:
     # The frozen clock stands still: the second change must still fold as the later one.
     (appointment_id,) = await book(outcomes, [5])
-    for status in ("confirmed", "no_show"):
+    changes: tuple[AppointmentStatus, ...] = ("confirmed", "no_show")
+    for status in changes:
         await outcomes.ask(
             UpdateAppointmentStatus(
                 practice_id=PRACTICE,
                 appointment_id=appointment_id,
-                status=status,  # type: ignore[arg-type]  # each value is a valid status
+                status=status,
             )
         )
     listed = await outcomes.ask(ListAppointments(practice_id=PRACTICE))

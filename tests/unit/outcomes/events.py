@@ -16,7 +16,7 @@ from sightsync.common.messages.calls import (
     TranscriptTurn,
 )
 from sightsync.common.messages.practices import PracticeUpdated
-from sightsync.outcomes.domain.events import LoggedEvent, ProjectedEvent
+from sightsync.outcomes.domain.events import CallEvent, LoggedEvent, ProjectedEvent
 
 T0 = datetime(2025, 3, 12, 10, 0, tzinfo=UTC)
 PRACTICE = "prac_01JAAAAAAAAAAAAAAAAAAAAAAA"
@@ -31,7 +31,7 @@ def logged(message: ProjectedEvent, at: datetime | None = None) -> LoggedEvent:
     return LoggedEvent(id=f"msg_{next(_counter):06d}", occurred_at=at or T0, message=message)
 
 
-def call_lifecycle(call_id: str = CALL, start: datetime = T0) -> list[ProjectedEvent]:
+def call_lifecycle(call_id: str = CALL, start: datetime = T0) -> list[CallEvent]:
     common: dict[str, Any] = {
         "call_id": call_id,
         "practice_id": PRACTICE,

@@ -11,8 +11,8 @@ from sightsync.outcomes.domain.usage import summarize_usage
 from tests.unit.outcomes.events import logged, practice_updated
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_months_begin_at_uk_midnight_in_winter_and_summer() -> None:

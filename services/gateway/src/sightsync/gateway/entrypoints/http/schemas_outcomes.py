@@ -16,6 +16,9 @@ from sightsync.common.messages.calls import CallOutcome, FailureReason, RiskCate
 from sightsync.common.messages.outcomes import CallStatus
 from sightsync.common.messages.practices import Plan, SubscriptionStatus
 
+# A field named `date` would shadow the type inside its class body.
+Day = date
+
 EXAMPLE_APPOINTMENT_ID = "apt_01J9ZQ9C3E5G7J9L1N3Q5S7U9W"
 EXAMPLE_CALL_ID = "c_01J9ZQ7B2D4F6H8K0M2P4R6T8V"
 EXAMPLE_PATIENT_ID = "pat_01J9ZQ4M6V8X2R7K3N5P0T1W2Y"
@@ -189,7 +192,7 @@ class CallCounts(BaseModel):
 
 
 class DailyUsage(BaseModel):
-    date: date = Field(description="A UK calendar day with calls.", examples=["2025-03-14"])
+    date: Day = Field(description="A UK calendar day with calls.", examples=["2025-03-14"])
     total: int = Field(description="Calls accepted that day.")
     completed: int = Field(description="Calls that completed that day.")
     failed: int = Field(description="Calls that failed that day.")
