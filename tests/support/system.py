@@ -18,12 +18,13 @@ from sightsync.common.devstack import free_port
 from sightsync.common.runner import ServiceApp
 from sightsync.common.settings import CommonSettings
 
-ALL_SERVICES = ("compliance", "dialer", "outcomes", "gateway")
+ALL_SERVICES = ("compliance", "dialer", "outcomes", "webhooks", "gateway")
 PORT_VARIABLES = {
     "gateway": "GATEWAY_PORT",
     "compliance": "COMPLIANCE_PORT",
     "dialer": "DIALER_PORT",
     "outcomes": "OUTCOMES_PORT",
+    "webhooks": "WEBHOOKS_PORT",
 }
 
 

@@ -31,6 +31,7 @@ SERVICES: tuple[tuple[str, str, int], ...] = (
     ("compliance", "COMPLIANCE_PORT", 8081),
     ("dialer", "DIALER_PORT", 8082),
     ("outcomes", "OUTCOMES_PORT", 8083),
+    ("webhooks", "WEBHOOKS_PORT", 8084),
     ("gateway", "GATEWAY_PORT", 8080),
 )
 

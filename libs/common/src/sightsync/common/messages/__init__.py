@@ -8,6 +8,7 @@ from sightsync.common.messages import (
     practices,
     recall,
     tps,
+    webhooks,
 )
 from sightsync.common.messages.base import (
     Command,
@@ -36,4 +37,5 @@ __all__ = [
     "practices",
     "recall",
     "tps",
+    "webhooks",
 ]
