@@ -166,3 +166,24 @@ async def test_the_same_instant_twice_still_orders_the_changes(
         )
     listed = await outcomes.ask(ListAppointments(practice_id=PRACTICE))
     assert listed["appointments"][0]["status"] == "no_show"
+
+
+async def test_concurrent_identical_changes_apply_once(
+    outcomes: Outcomes, updates: AbstractQueue
+) -> None:
+    (appointment_id,) = await book(outcomes, [7])
+    change = UpdateAppointmentStatus(
+        practice_id=PRACTICE, appointment_id=appointment_id, status="confirmed"
+    )
+    replies = await asyncio.gather(
+        *(outcomes.bus.request(change, correlation_id="race") for _ in range(4))
+    )
+
+    assert sum(reply.ok for reply in replies) == 1
+    assert {reply.error.status for reply in replies if reply.error is not None} == {409}
+    await next_body(updates)
+    await asyncio.sleep(0.3)
+    assert await updates.get(fail=False) is None
+    db = outcomes.app.db
+    assert db is not None
+    assert await db["event_log"].count_documents({"type": "appointment.updated"}) == 1
