@@ -1,6 +1,7 @@
 """TELEPHONY=twilio: calls placed through Twilio's REST API with the official SDK.
 
-The SDK's asynchronous HTTP client is used, so no request blocks the event loop. Progress
+The SDK runs on an asynchronous HTTP client (twilio_http.py), so no request blocks the
+event loop. Progress
 comes back on signed status callbacks and the conversation on voice webhooks, both served
 by the dialer (see entrypoints/twilio_webhooks.py); every URL carries our call id.
 """
@@ -12,11 +13,11 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from twilio.base.exceptions import TwilioRestException
-from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
 from sightsync.common.logging import get_logger
 from sightsync.dialer.adapters.telephony.base import Placement, PlacementRefused
+from sightsync.dialer.adapters.telephony.twilio_http import AiohttpTwilioClient
 from sightsync.dialer.domain.caller_id import normalise_caller_id
 
 log = get_logger(__name__)
@@ -52,14 +53,14 @@ class TwilioTelephony:
         self._public_base_url = public_base_url
         self._api_base_url = api_base_url
         self._ring_timeout = ring_timeout_seconds
-        self._http: AsyncTwilioHttpClient | None = None
+        self._http: AiohttpTwilioClient | None = None
         self._client: Client | None = None
 
     async def start(self) -> None:
         # The SDK logs request parameters (patients' numbers among them) at INFO.
         logging.getLogger("twilio").setLevel(logging.WARNING)
         # The async client opens an aiohttp session, which belongs to a running loop.
-        self._http = AsyncTwilioHttpClient(timeout=30)
+        self._http = AiohttpTwilioClient(timeout=30)
         client = Client(self._account_sid, self._auth_token, http_client=self._http)
         if self._api_base_url:
             # Every REST call of the Api domain is built on this base; pointing it elsewhere
