@@ -12,7 +12,7 @@ from aiohttp.typedefs import Handler, Middleware
 from sightsync.common import metrics
 from sightsync.common.ids import new_id
 from sightsync.common.logging import get_logger
-from sightsync.gateway.entrypoints.http.context import GATEWAY, GatewayContext
+from sightsync.gateway.entrypoints.http.context import CALLER, GATEWAY, REQUEST_ID, GatewayContext
 from sightsync.gateway.entrypoints.http.errors import error_middleware
 from sightsync.gateway.entrypoints.http.guard import ApiGuard
 
@@ -28,7 +28,7 @@ log = get_logger(__name__)
 async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Give every request an id, bind it to the logs and echo it as X-Request-Id."""
     request_id = new_id("req")
-    request["request_id"] = request_id
+    request[REQUEST_ID] = request_id
     with structlog.contextvars.bound_contextvars(request_id=request_id, correlation_id=request_id):
         response = await handler(request)
     response.headers["X-Request-Id"] = request_id
@@ -45,7 +45,7 @@ async def observe_middleware(request: web.Request, handler: Handler) -> web.Stre
     metrics.HTTP_REQUESTS.labels(SERVICE, route, request.method, str(response.status)).inc()
     metrics.HTTP_SECONDS.labels(SERVICE, route, request.method).observe(elapsed)
     if request.path.startswith("/api/"):
-        caller = request.get("caller")
+        caller = request.get(CALLER)
         log.info(
             "http_request",
             method=request.method,

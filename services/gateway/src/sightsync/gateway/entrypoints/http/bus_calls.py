@@ -9,7 +9,11 @@ from aiohttp import web
 from sightsync.common.bus.connection import BusUnavailable
 from sightsync.common.logging import get_logger
 from sightsync.common.messages.base import Request
-from sightsync.gateway.entrypoints.http.context import GATEWAY, authenticated_practice_id
+from sightsync.gateway.entrypoints.http.context import (
+    GATEWAY,
+    authenticated_practice_id,
+    request_id,
+)
 from sightsync.gateway.entrypoints.http.errors import ApiError
 
 RETRY_AFTER_SECONDS = "2"
@@ -23,7 +27,7 @@ async def ask(request: web.Request, message: Request) -> dict[str, Any]:
     try:
         reply = await gateway.bus.request(
             message,
-            correlation_id=request["request_id"],
+            correlation_id=request_id(request),
             practice_id=authenticated_practice_id(request),
         )
     except BusUnavailable:

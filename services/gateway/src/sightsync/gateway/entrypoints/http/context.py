@@ -29,15 +29,18 @@ class Caller:
 
 
 GATEWAY = web.AppKey("gateway", GatewayContext)
-CALLER = "caller"
+REQUEST_ID = web.RequestKey("request_id", str)
+CALLER = web.RequestKey("caller", Caller)
+
+
+def request_id(request: web.Request) -> str:
+    return request[REQUEST_ID]
 
 
 def authenticated_caller(request: web.Request) -> Caller:
-    caller: Caller = request[CALLER]
-    return caller
+    return request[CALLER]
 
 
 def authenticated_practice_id(request: web.Request) -> str:
     """The practice of the API key that authenticated this request."""
-    practice_id: str = request["practice_id"]
-    return practice_id
+    return request[CALLER].practice_id

@@ -8,6 +8,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from sightsync.common.logging import get_logger
+from sightsync.gateway.entrypoints.http.context import REQUEST_ID
 
 INTERNAL_ERROR_MESSAGE = "Internal error — please report to dev@sightsync.cloud"
 
@@ -61,7 +62,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return json_error(error.status, error.reason)
     except Exception:
         log.exception("request_failed", method=request.method, route=_route_name(request))
-        return json_error(500, INTERNAL_ERROR_MESSAGE, request_id=request.get("request_id"))
+        return json_error(500, INTERNAL_ERROR_MESSAGE, request_id=request.get(REQUEST_ID))
 
 
 def _route_name(request: web.Request) -> str:

@@ -27,7 +27,7 @@ from sightsync.gateway.entrypoints.http.context import CALLER
 from sightsync.gateway.entrypoints.http.errors import ApiError
 
 API_PATH_PREFIX = "/api/"
-RATE_LIMIT = "rate_limit"
+RATE_LIMIT = web.RequestKey("rate_limit", RateLimitStatus)
 
 log = get_logger(__name__)
 
@@ -52,7 +52,7 @@ class ApiGuard:
             response = await handler(request)
             if request.path.startswith(API_PATH_PREFIX):
                 response.headers["RateLimit-Policy"] = policy
-                status: RateLimitStatus | None = request.get(RATE_LIMIT)
+                status = request.get(RATE_LIMIT)
                 if status is not None:
                     response.headers["RateLimit"] = ratelimit_header(status)
             return response
@@ -76,7 +76,6 @@ class ApiGuard:
                     headers={"WWW-Authenticate": 'Bearer realm="sightsync"'},
                 )
             request[CALLER] = caller
-            request["practice_id"] = caller.practice_id
             with structlog.contextvars.bound_contextvars(
                 practice_id=caller.practice_id, api_key_id=caller.api_key_id
             ):
