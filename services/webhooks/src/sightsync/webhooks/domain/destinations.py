@@ -84,10 +84,10 @@ class DestinationPolicy:
             return "link_local"
         if address.is_multicast:
             return "multicast"
-        if address.is_private:
-            return "private"
         if address.is_reserved:
             return "reserved"
+        if address.is_private:
+            return "private"
         if not address.is_global:
             return "not_global"
         return None
