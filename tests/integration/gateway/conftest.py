@@ -2,18 +2,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aio_pika
-import pytest
 import pytest_asyncio
-from pymongo import AsyncMongoClient
 
 from sightsync.common.bus import topology
 from sightsync.common.clock import SystemClock, clock_from_environment
 from sightsync.common.ids import new_id
 from sightsync.common.messages.base import Request
 from sightsync.common.messages.registry import all_message_classes
-from sightsync.common.storage import Document, create_client
+from sightsync.common.storage import create_client
 from sightsync.gateway.adapters.api_keys import MongoApiKeyRepository
 from sightsync.gateway.domain.api_keys import ApiKey, generate_secret, hash_secret, key_hint
 from sightsync.gateway.entrypoints.admin.client import AdminClient
@@ -22,22 +21,21 @@ from tests.support.backing import create_vhost, delete_vhost
 from tests.support.system import RunningSystem, running_system
 
 
-@pytest.fixture
-async def gateway_alone(
-    broker_url: str, database_url: str, db_prefix: str, mongo: AsyncMongoClient[Document]
-) -> AsyncIterator[RunningSystem]:
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def gateway_alone(database_url: str) -> AsyncIterator[RunningSystem]:
     """Only the gateway, with compliance's request queue left behind by a stopped compliance:
     requests are accepted by the broker and never answered, so they time out (after 1 s)."""
-    await _declare_stopped_compliance(broker_url)
-    async with running_system(
-        broker_url=broker_url,
-        database_url=database_url,
-        db_prefix=db_prefix,
-        clock=SystemClock(),
-        services=("gateway",),
-        env={"RPC_TIMEOUT_SECONDS": "1"},
-    ) as system:
-        yield system
+    async with _fresh_backing(database_url) as (broker_url, prefix):
+        await _declare_stopped_compliance(broker_url)
+        async with running_system(
+            broker_url=broker_url,
+            database_url=database_url,
+            db_prefix=prefix,
+            clock=SystemClock(),
+            services=("gateway",),
+            env={"RPC_TIMEOUT_SECONDS": "1"},
+        ) as system:
+            yield system
 
 
 async def stored_key(system: RunningSystem, practice_id: str | None = None) -> PracticeKey:
@@ -55,6 +53,22 @@ async def stored_key(system: RunningSystem, practice_id: str | None = None) -> P
     )
     await MongoApiKeyRepository(db).add(key)
     return PracticeKey(practice_id=key.practice_id, api_key=secret, key_id=key.id)
+
+
+@asynccontextmanager
+async def _fresh_backing(database_url: str) -> AsyncIterator[tuple[str, str]]:
+    """A vhost and a database prefix for one module, both removed afterwards."""
+    vhost, broker_url = create_vhost()
+    prefix = new_id("req").lower().replace("req_", "t")
+    try:
+        yield broker_url, prefix
+    finally:
+        client = create_client(database_url)
+        for name in await client.list_database_names():
+            if name.startswith(prefix):
+                await client.drop_database(name)
+        await client.close()
+        delete_vhost(vhost)
 
 
 async def _declare_stopped_compliance(broker_url: str) -> None:
@@ -85,25 +99,18 @@ WEEKDAY_MORNING = "2026-03-03T10:00:00+00:00"
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def full_system(database_url: str) -> AsyncIterator[RunningSystem]:
     """All four services, shared by a module's tests (each makes its own practices)."""
-    vhost, broker_url = create_vhost()
-    prefix = new_id("req").lower().replace("req_", "t")
     clock_env = {"SIGHTSYNC_NOW": WEEKDAY_MORNING, "SIGHTSYNC_NOW_ANCHOR": repr(time.time())}
-    try:
-        async with running_system(
+    async with (
+        _fresh_backing(database_url) as (broker_url, prefix),
+        running_system(
             broker_url=broker_url,
             database_url=database_url,
             db_prefix=prefix,
             clock=clock_from_environment(clock_env),
             env=clock_env,
-        ) as system:
-            yield system
-    finally:
-        client = create_client(database_url)
-        for name in await client.list_database_names():
-            if name.startswith(prefix):
-                await client.drop_database(name)
-        await client.close()
-        delete_vhost(vhost)
+        ) as system,
+    ):
+        yield system
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

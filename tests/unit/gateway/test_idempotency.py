@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sightsync.common.clock import FrozenClock
 from sightsync.gateway.domain.idempotency import (
@@ -18,7 +19,7 @@ LEASE = timedelta(seconds=30)
 clock = FrozenClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
 
 
-def _record(body: dict[str, object], *, status: int | None = None) -> IdempotencyRecord:
+def _record(body: dict[str, Any], *, status: int | None = None) -> IdempotencyRecord:
     return IdempotencyRecord(
         scoped_key="key_1:abc",
         fingerprint=fingerprint("POST", "/api/v1/recall", body),
