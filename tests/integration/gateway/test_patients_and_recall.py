@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -262,3 +263,35 @@ async def test_idempotency_keys_replay_refuse_a_changed_body_and_stay_per_key(
     )
     assert status == 429
     assert body["next_allowed_at"]
+
+
+async def test_a_retry_after_a_gateway_died_mid_request_gets_the_same_call(
+    full_system: RunningSystem, admin: AdminClient
+) -> None:
+    key = await _key(admin)
+    patient = await _patient(full_system, key)
+    retry = {"Idempotency-Key": "died-mid-request"}
+    status, first = await _call(
+        full_system, key, "POST", "/recall", json={"patient_id": patient["id"]}, headers=retry
+    )
+    assert status == 202
+
+    # As a gateway that crashed after compliance accepted leaves it: in flight, lease over.
+    db = full_system.apps["gateway"].db
+    assert db is not None
+    await db["idempotency_keys"].update_one(
+        {"_id": f"{key.key_id}:died-mid-request"},
+        {
+            "$set": {
+                "status": None,
+                "body": None,
+                "started_at": full_system.clock.now() - timedelta(seconds=31),
+            }
+        },
+    )
+    status, again = await _call(
+        full_system, key, "POST", "/recall", json={"patient_id": patient["id"]}, headers=retry
+    )
+
+    assert status == 202
+    assert again["call_id"] == first["call_id"]
