@@ -11,7 +11,7 @@ import pytest_asyncio
 
 from sightsync.common.clock import SystemClock
 from sightsync.gateway import bootstrap as gateway_bootstrap
-from sightsync.gateway.entrypoints.http.routes import webhook_endpoints
+from sightsync.gateway.entrypoints.http.routes import ROUTE_MODULES, webhook_endpoints
 from tests.integration.webhooks.conftest import (
     Receiver,
     fresh_backing,
@@ -29,11 +29,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="module")]
 async def api_system(database_url: str) -> AsyncIterator[RunningSystem]:
     # Until the route module is listed in the gateway's ROUTE_MODULES, add it for this system.
     with pytest.MonkeyPatch.context() as patch:
-        if webhook_endpoints.add_routes not in gateway_bootstrap.ROUTE_MODULES:
+        if webhook_endpoints.add_routes not in ROUTE_MODULES:
             patch.setattr(
-                gateway_bootstrap,
-                "ROUTE_MODULES",
-                (*gateway_bootstrap.ROUTE_MODULES, webhook_endpoints.add_routes),
+                gateway_bootstrap, "ROUTE_MODULES", (*ROUTE_MODULES, webhook_endpoints.add_routes)
             )
         async with (
             fresh_backing(database_url) as (broker_url, prefix),
