@@ -59,6 +59,13 @@ def is_bank_holiday(day: date, nation: str) -> bool:
     return day in _bank_holidays(nation, day.year)
 
 
+def warm_up(year: int) -> None:
+    """Build this year's and next year's calendars ahead of the first call that needs them."""
+    for nation in _SUBDIVISIONS:
+        for each in (year, year + 1):
+            _bank_holidays(nation, each)
+
+
 def uk_instant(day: date, wall: time) -> datetime:
     # UK clocks change at 01:00 UTC, so 09:00 and 18:00 are never skipped or repeated.
     return datetime.combine(day, wall, tzinfo=UK_TIME).astimezone(UTC)

@@ -23,7 +23,7 @@ from sightsync.dialer.adapters.practice_lines import MongoPracticeLines
 from sightsync.dialer.adapters.practices import MongoPracticeDirectory, PracticeProfile
 from sightsync.dialer.adapters.telephony.base import Placement, PlacementRefused, Telephony
 from sightsync.dialer.domain.call_state import FailureReason
-from sightsync.dialer.domain.calling_window import check_window
+from sightsync.dialer.domain.calling_window import check_window, warm_up
 from sightsync.dialer.handlers.call_desk import CallDesk
 
 log = get_logger(__name__)
@@ -63,6 +63,8 @@ class PlacementScheduler:
         self._wakeup.set()
 
     async def start(self) -> None:
+        # Building holiday calendars takes about half a second each; not on the first call.
+        await asyncio.to_thread(warm_up, self._clock.now().year)
         self._task = asyncio.create_task(self._run(), name="dialer-scheduler")
 
     async def stop(self) -> None:

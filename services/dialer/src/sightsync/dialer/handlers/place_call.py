@@ -3,11 +3,15 @@
 The handler only records the call, so the bus message is acknowledged at once however long
 pacing makes the call wait. The call id is the record's unique key: a redelivered command,
 or the same command reaching two replicas, finds the call already there and does nothing.
+It runs outside a transaction on purpose: the single insert is the whole effect, and the
+scheduler is woken only once the call is visible to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from pymongo.errors import DuplicateKeyError
 
 from sightsync.common.bus.handlers import MessageContext
 from sightsync.common.logging import get_logger
@@ -25,11 +29,6 @@ class HandlePlaceCall:
 
     async def __call__(self, message: PlaceCall, context: MessageContext) -> None:
         calls = self._calls
-        existing = await calls.get(message.call_id, context.session)
-        if existing is not None:
-            log.info("call_already_queued", call_id=message.call_id, phase=existing.phase)
-            return
-
         now = context.clock.now()
         record = CallRecord(
             id=message.call_id,
@@ -44,7 +43,11 @@ class HandlePlaceCall:
             created_at=now,
             due_at=now,
         )
-        await calls.add(record, context.session)
+        try:
+            await calls.add(record, context.session)
+        except DuplicateKeyError:
+            log.info("call_already_queued", call_id=message.call_id)
+            return
 
         log.info(
             "call_queued",

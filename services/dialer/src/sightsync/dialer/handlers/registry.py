@@ -23,7 +23,7 @@ def build_registry(
     wake_scheduler: Callable[[], None],
 ) -> HandlerRegistry:
     registry = HandlerRegistry()
-    registry.command(PlaceCall, HandlePlaceCall(calls, wake_scheduler))
+    registry.command(PlaceCall, HandlePlaceCall(calls, wake_scheduler), transactional=False)
     registry.event(PracticeUpdated, HandlePracticeUpdated(practices))
     registry.event(AppointmentUpdated, HandleAppointmentUpdated(slots))
     return registry
