@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from pymongo import AsyncMongoClient
 
 from sightsync.common.bus.connection import Bus
-from sightsync.common.clock import FrozenClock
+from sightsync.common.clock import FrozenClock, parse_instant
+from sightsync.common.messages.calls import PlaceCall
+from sightsync.common.storage import Document
+from sightsync.dialer.adapters.call_records import CallRecord
+from sightsync.dialer.adapters.calls import MongoCallRepository
+from sightsync.dialer.adapters.telephony.base import Placement
 from sightsync.dialer.adapters.telephony.simulated import SimulatedTelephony
 from tests.integration.dialer.conftest import (
+    WEEKDAY_MORNING,
     EventTap,
     StartDialer,
     envelope_of,
@@ -81,3 +88,58 @@ async def test_call_reaching_the_dialer_after_six_is_canceled_unplaced(
     (failed,) = payloads(events, command.call_id, "call.failed")
     assert failed["reason"] == "canceled"
     assert "after_hours" in failed["detail"]
+
+
+class RememberingProvider(SimulatedTelephony):
+    """A provider that already holds a call for some of our call ids."""
+
+    def __init__(self, known: dict[str, str]) -> None:
+        super().__init__(step_seconds=0.02)
+        self.known = known
+        self.looked_up: list[str] = []
+
+    async def find(self, placement: Placement) -> str | None:
+        self.looked_up.append(placement.call_id)
+        return self.known.get(placement.call_id)
+
+
+async def test_claim_left_by_a_crash_is_looked_up_before_dialling_again(
+    start_dialer: StartDialer,
+    events: EventTap,
+    mongo: AsyncMongoClient[Document],
+    db_prefix: str,
+) -> None:
+    # Two calls a crashed replica had claimed: the provider has one of them, not the other.
+    reached, lost = place_call("+447700900711"), place_call("+447700900721")
+    calls = MongoCallRepository(mongo[f"{db_prefix}_dialer"])
+    long_ago = parse_instant(WEEKDAY_MORNING) - timedelta(minutes=10)
+    for command in (reached, lost):
+        await calls.add(crashed_claim(command, long_ago), None)
+    provider = RememberingProvider({reached.call_id: "sim_found_at_provider"})
+
+    await start_dialer(telephony=provider)
+    await events.until_final([lost.call_id])
+    await events.wait_for(lambda tap: "call.placed" in tap.types(reached.call_id))
+
+    assert sorted(provider.looked_up) == sorted([reached.call_id, lost.call_id])
+    assert provider.placed == [lost.call_id]
+    (adopted,) = payloads(events, reached.call_id, "call.placed")
+    assert adopted["provider_call_id"] == "sim_found_at_provider"
+
+
+def crashed_claim(command: PlaceCall, claimed_at: datetime) -> CallRecord:
+    return CallRecord(
+        id=command.call_id,
+        practice_id=command.practice_id,
+        patient=command.patient,
+        practice_name=command.practice_name,
+        caller_id=command.caller_id,
+        nation=command.nation,
+        accepted_at=command.accepted_at,
+        correlation_id="req_crashed",
+        created_at=claimed_at,
+        phase="placing",
+        placing_at=claimed_at,
+        claimed_until=claimed_at + timedelta(minutes=2),
+        claims=1,
+    )
