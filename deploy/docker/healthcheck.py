@@ -13,7 +13,13 @@ import urllib.request
 from collections.abc import Mapping
 
 # Mirrors the settings defaults; tests/unit/deploy keeps the two in step.
-DEFAULT_PORTS = {"gateway": 8080, "compliance": 8081, "dialer": 8082, "outcomes": 8083}
+DEFAULT_PORTS = {
+    "gateway": 8080,
+    "compliance": 8081,
+    "dialer": 8082,
+    "outcomes": 8083,
+    "webhooks": 8084,
+}
 TIMEOUT_SECONDS = 3.0
 
 

@@ -16,6 +16,7 @@ from sightsync.compliance.settings import ComplianceSettings
 from sightsync.dialer.settings import DialerSettings
 from sightsync.gateway.settings import GatewaySettings
 from sightsync.outcomes.settings import OutcomesSettings
+from sightsync.webhooks.settings import WebhooksSettings
 from tests.unit.deploy.kustomize_lite import Resource, load_documents, render
 
 REPO = Path(__file__).resolve().parents[3]
@@ -30,11 +31,14 @@ SETTINGS: dict[str, type[CommonSettings]] = {
     "compliance": ComplianceSettings,
     "dialer": DialerSettings,
     "outcomes": OutcomesSettings,
+    "webhooks": WebhooksSettings,
 }
 SERVICES = tuple(SETTINGS)
 # Read by sightsync.common.clock straight from the environment, not through a settings class.
 CLOCK_VARIABLES = frozenset({"SIGHTSYNC_NOW", "SIGHTSYNC_NOW_ANCHOR"})
 SHARED_SECRET_KEYS = ("RABBITMQ_URL", "MONGODB_URL")
+# Services that open HTTPS to the internet: Twilio for the dialer, practices' receivers.
+PUBLIC_HTTPS_EGRESS = frozenset({"dialer", "webhooks"})
 
 
 def aliases(settings: type[BaseSettings]) -> set[str]:

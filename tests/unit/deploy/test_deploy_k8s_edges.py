@@ -12,6 +12,7 @@ from tests.unit.deploy.kustomize_lite import Resource, load_documents
 from tests.unit.deploy.manifests import (
     K8S,
     OVERLAYS,
+    PUBLIC_HTTPS_EGRESS,
     SECRET_EXAMPLE,
     SERVICES,
     container,
@@ -113,12 +114,13 @@ def test_only_the_ingress_controller_and_prometheus_reach_a_pod(overlay: str, se
 
 @pytest.mark.parametrize("overlay", sorted(OVERLAYS))
 @pytest.mark.parametrize("service", SERVICES)
-def test_egress_is_dns_the_broker_the_database_and_for_the_dialer_https(
+def test_egress_is_dns_the_broker_the_database_and_for_dialer_and_webhooks_https(
     overlay: str, service: str
 ) -> None:
     rules = _rules(overlay, service, "Egress")
     ports = {port["port"] for rule in rules for port in rule["ports"]}
-    expected = {53} | BROKER_AND_DATABASE_PORTS | ({443} if service == "dialer" else set())
+    https = {443} if service in PUBLIC_HTTPS_EGRESS else set()
+    expected = {53} | BROKER_AND_DATABASE_PORTS | https
 
     assert ports == expected
     for rule in rules:
@@ -128,6 +130,19 @@ def test_egress_is_dns_the_broker_the_database_and_for_the_dialer_https(
             block = rule["to"][0]["ipBlock"]
             assert block["cidr"] == "0.0.0.0/0"
             assert set(block["except"]) >= PRIVATE_RANGES
+
+
+@pytest.mark.parametrize("overlay", sorted(OVERLAYS))
+def test_webhooks_reach_public_ipv6_but_not_unique_local_or_link_local(overlay: str) -> None:
+    blocks = [
+        peer["ipBlock"]
+        for rule in _rules(overlay, "webhooks", "Egress")
+        for peer in rule.get("to", [])
+        if peer.get("ipBlock", {}).get("cidr") == "::/0"
+    ]
+
+    assert len(blocks) == 1
+    assert set(blocks[0]["except"]) >= {"fc00::/7", "fe80::/10"}
 
 
 @pytest.mark.parametrize("overlay", sorted(OVERLAYS))

@@ -143,6 +143,7 @@ def test_the_gateway_scales_on_cpu_and_the_consumers_on_queue_depth(overlay: str
         "compliance": {topology.inbox_queue("compliance"), topology.rpc_queue("compliance")},
         "dialer": {topology.inbox_queue("dialer")},
         "outcomes": {topology.inbox_queue("outcomes"), topology.rpc_queue("outcomes")},
+        "webhooks": {topology.inbox_queue("webhooks"), topology.rpc_queue("webhooks")},
     }
 
 
@@ -172,6 +173,8 @@ def test_credentials_come_from_the_secret_key_by_key(overlay: str, service: str)
     expected = set(SHARED_SECRET_KEYS)
     if service == "dialer":
         expected |= {"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"}
+    if service == "webhooks":
+        expected |= {"WEBHOOK_SECRETS_KEYS"}
 
     assert set(refs) == expected
     assert all(ref == {"name": SECRET, "key": name} for name, ref in refs.items())
