@@ -65,7 +65,7 @@ class TwilioWebhooks:
         return checked
 
     async def _voice(self, request: web.Request, call_id: str, form: Form) -> web.StreamResponse:
-        says = await self._desk.answered(call_id)
+        says = await self._desk.answered(call_id, form.get("CallSid"))
         return self._twiml(says, call_id)
 
     async def _gather(self, request: web.Request, call_id: str, form: Form) -> web.StreamResponse:

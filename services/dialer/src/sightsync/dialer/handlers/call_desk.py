@@ -66,10 +66,11 @@ class CallDesk:
 
         await self._on_call(call_id, work, None)
 
-    async def answered(self, call_id: str) -> AgentSays:
+    async def answered(self, call_id: str, provider_call_id: str | None = None) -> AgentSays:
         async def work(unit: Unit, record: CallRecord) -> AgentSays:
             # The voice webhook can beat the "answered" status callback; either one answers.
-            await self._apply(record, ProviderEvent(ProviderEventKind.ANSWERED), unit)
+            event = ProviderEvent(ProviderEventKind.ANSWERED, provider_call_id)
+            await self._apply(record, event, unit)
             if record.phase != "in_progress":
                 return AgentSays(GOODBYE, True)
             return await self._conversations.start(record, unit)
@@ -133,7 +134,7 @@ class CallDesk:
             return
         if record.phase == "placing":
             # The provider's first callback can arrive before its REST answer does.
-            lifecycle.mark_placed(record, self._provider, event.provider_call_id or "", now, unit)
+            lifecycle.mark_placed(record, self._provider, event.provider_call_id, now, unit)
         current = record.status()
         target = target_status(event.kind, current)
         if target is None:

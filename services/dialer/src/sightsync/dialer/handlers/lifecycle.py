@@ -25,16 +25,16 @@ log = get_logger(__name__)
 
 
 def mark_placed(
-    record: CallRecord, provider: str, provider_call_id: str, now: datetime, unit: Unit
+    record: CallRecord, provider: str, provider_call_id: str | None, now: datetime, unit: Unit
 ) -> bool:
     """A claimed call reached the provider; False when that was already recorded."""
     if record.phase != "placing":
-        if record.provider_call_id is None:
+        if record.provider_call_id is None and provider_call_id:
             record.provider_call_id = provider_call_id
         return False
     record.phase = "calling"
     record.provider = provider
-    record.provider_call_id = provider_call_id
+    record.provider_call_id = provider_call_id or record.provider_call_id
     record.placed_at = now
     record.claimed_until = None
     unit.emit(
@@ -44,7 +44,7 @@ def mark_placed(
             patient_id=record.patient.patient_id,
             placed_at=now,
             provider=provider,
-            provider_call_id=provider_call_id,
+            provider_call_id=record.provider_call_id,
         )
     )
     ids = _ids(record)

@@ -78,7 +78,7 @@ class SimulatedTelephony:
             return
         started = time.monotonic()
         await self._report(call_id, sid, ProviderEventKind.ANSWERED)
-        says = await events.answered(call_id)
+        says = await events.answered(call_id, sid)
         if script.provider is ProviderReport.MACHINE:
             await self._report(call_id, sid, ProviderEventKind.MACHINE)
         else:
