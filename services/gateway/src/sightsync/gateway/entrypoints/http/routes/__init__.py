@@ -1,6 +1,13 @@
 """Every public route module; `create_app` registers each in turn."""
 
-from sightsync.gateway.entrypoints.http.routes import appointments, calls, patients, recall, usage
+from sightsync.gateway.entrypoints.http.routes import (
+    appointments,
+    calls,
+    patients,
+    recall,
+    usage,
+    webhook_endpoints,
+)
 
 ROUTE_MODULES = (
     patients.add_routes,
@@ -8,4 +15,5 @@ ROUTE_MODULES = (
     appointments.add_routes,
     calls.add_routes,
     usage.add_routes,
+    webhook_endpoints.add_routes,
 )
