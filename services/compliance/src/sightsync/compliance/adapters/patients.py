@@ -152,16 +152,6 @@ class MongoPatientRepository:
             {"$set": {"tps_registered": True}},
         )
 
-    async def flag_tps_numbers(self, numbers: Sequence[str], registered: bool) -> int:
-        """Set the flag on every patient, at any practice, with one of these numbers."""
-        if not numbers:
-            return 0
-        result = await self._patients.update_many(
-            {"phone_e164": {"$in": list(numbers)}, "tps_registered": {"$ne": registered}},
-            {"$set": {"tps_registered": registered}},
-        )
-        return result.modified_count
-
     async def record_call(
         self,
         patient: Patient,

@@ -56,7 +56,7 @@ def build_registry(
     registry.request(RequestRecall, recall.request, transactional=True)
     registry.request(GetRecallEligibility, recall.eligibility)
 
-    tps = TpsHandlers(register, patients)
+    tps = TpsHandlers(register)
     registry.request(ImportTpsNumbers, tps.import_numbers)
     registry.request(RemoveTpsNumbers, tps.remove_numbers)
     registry.request(CheckTpsNumber, tps.check_number)

@@ -11,7 +11,7 @@ from sightsync.common.messages.tps import CheckTpsNumber, ImportTpsNumbers, Remo
 from sightsync.compliance.adapters.tps_register import staging_version
 from sightsync.compliance.domain.phone import UnparseableNumber, check_phone_number
 from sightsync.compliance.domain.tps_lines import MalformedLine, parse_register_lines
-from sightsync.compliance.handlers.ports import PatientRepository, TpsRegister
+from sightsync.compliance.handlers.ports import TpsRegister
 
 log = get_logger(__name__)
 
@@ -19,14 +19,13 @@ log = get_logger(__name__)
 class TpsHandlers:
     """Each batch is applied idempotently, so a redelivered batch changes nothing twice.
 
-    Patients' `tps_registered` flags follow additions and removals at once. After a full
-    replacement they catch up at each patient's next upsert or recall request; the recall
-    decision itself always reads the register, so no call depends on a stale flag.
+    Patients' `tps_registered` flags are not rewritten here: they are refreshed from the
+    register at each upsert and recall request. The recall decision itself always reads the
+    register, so no call ever depends on a flag that has not caught up yet.
     """
 
-    def __init__(self, register: TpsRegister, patients: PatientRepository) -> None:
+    def __init__(self, register: TpsRegister) -> None:
         self._register = register
-        self._patients = patients
 
     async def import_numbers(
         self, message: ImportTpsNumbers, context: MessageContext
@@ -38,8 +37,6 @@ class TpsHandlers:
             version = await self._register.active_version()
 
         added = await self._register.add(version, parsed.numbers)
-        if not message.replace:
-            await self._patients.flag_tps_numbers(parsed.numbers, True)
         result: dict[str, Any] = {"added": added, "malformed": _malformed(parsed.malformed)}
 
         if message.final:
@@ -64,7 +61,6 @@ class TpsHandlers:
         parsed = parse_register_lines((line.line, line.text) for line in message.lines)
 
         removed = await self._register.remove(parsed.numbers)
-        await self._patients.flag_tps_numbers(parsed.numbers, False)
 
         log.info("tps_numbers_removed", removed=removed, malformed=len(parsed.malformed))
         return {"removed": removed, "malformed": _malformed(parsed.malformed)}
