@@ -328,3 +328,44 @@ async def test_a_practice_holds_at_most_ten_endpoints(
         GetWebhookEndpoint(practice_id=new_id("prac"), endpoint_id=ids[1])
     )
     assert other_practice.status == 404
+
+
+async def test_an_endpoint_failing_for_three_days_is_disabled_and_says_since_when(
+    webhooks: Webhooks, receiver: Receiver
+) -> None:
+    practice = new_id("prac")
+    receiver.script("broken", *[500] * 8)
+    endpoint_id, _ = await _endpoint(webhooks, practice, receiver.url("broken"))
+    await webhooks.publish(_failed(practice))
+    async with asyncio.timeout(5):
+        while True:
+            deliveries = await _deliveries(webhooks, practice, endpoint_id)
+            if deliveries and deliveries[0]["attempts"] >= 1:
+                break
+            await asyncio.sleep(0.02)
+
+    webhooks.clock.offset_seconds += 72 * 3600
+    try:
+        await receiver.wait_for("broken", 2)
+        async with asyncio.timeout(5):
+            while True:
+                endpoint = (
+                    await webhooks.ask(
+                        GetWebhookEndpoint(practice_id=practice, endpoint_id=endpoint_id)
+                    )
+                )["endpoint"]
+                if not endpoint["enabled"]:
+                    break
+                await asyncio.sleep(0.05)
+        delivery = await _settled(webhooks, practice, endpoint_id)
+    finally:
+        webhooks.clock.offset_seconds -= 72 * 3600
+
+    # The second attempt may beat the clock change by a hair; either way the streak is
+    # exactly the attempts the receiver saw, and none came after the endpoint was disabled.
+    attempts = len(receiver.at("broken"))
+    assert attempts in {2, 3}
+    assert endpoint["disabled_reason"].startswith("no successful delivery since ")
+    assert endpoint["disabled_reason"].endswith(f"({attempts} failed attempts)")
+    assert delivery["status"] == "failed"
+    assert delivery["last_error"] == "endpoint_disabled"
