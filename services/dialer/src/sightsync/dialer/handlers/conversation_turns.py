@@ -120,7 +120,7 @@ class Conversations:
     ) -> Reply:
         now = self._clock.now()
         diary = await self._diary(record, unit)
-        appointment_id = new_id("apt", at=now)
+        appointment_id = new_id("apt")
         booked = await self._slots.reserve(
             record.practice_id, slot.starts_at, diary.clinicians, appointment_id, unit.session
         )
