@@ -90,13 +90,16 @@ class Conversations:
 
         move = Move(MoveKind.DIGITS, text=digits) if digits else Move(MoveKind.SPEECH, speech or "")
         reply = self._feed(engine, move, moves)
+        spoken = reply.text
         if reply.action is not None:
+            # "One moment while I book..." and the result are said in the same breath.
             reply = await self._book(record, engine, reply.action.slot, moves, unit)
+            spoken = f"{spoken} {reply.text}".strip()
 
         conversation.moves = [move_to_doc(each) for each in moves]
         if reply.outcome is Outcome.OPTED_OUT and not record.opted_out:
             self._opt_out(record, unit)
-        self._remember(record, engine, reply, self._clock.now())
+        self._remember(record, engine, reply, self._clock.now(), spoken)
         return _last_words(conversation)
 
     def hang_up(self, record: CallRecord) -> None:
@@ -188,7 +191,12 @@ class Conversations:
         return reply if reply is not None else Reply(text="", end_call=True)
 
     def _remember(
-        self, record: CallRecord, engine: ConversationEngine, reply: Reply, now: datetime
+        self,
+        record: CallRecord,
+        engine: ConversationEngine,
+        reply: Reply,
+        now: datetime,
+        spoken: str | None = None,
     ) -> None:
         conversation = record.conversation
         assert conversation is not None
@@ -202,7 +210,7 @@ class Conversations:
             )
             for t in stamp(engine.transcript, known, now)
         ]
-        conversation.last_reply = reply.text
+        conversation.last_reply = reply.text if spoken is None else spoken
         conversation.end_call = engine.finished
         if engine.finished:
             result = engine.result()
