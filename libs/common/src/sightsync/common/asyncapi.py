@@ -220,8 +220,12 @@ def _emitted_event_types() -> set[str]:
 
 
 def undocumented_events(registered: dict[str, type[BaseModel]]) -> set[str]:
-    """Registered event types the document does not describe yet."""
-    events = {key for key, cls in registered.items() if issubclass(cls, Event)}
+    """Registered product event types the document does not describe yet."""
+    events = {
+        key
+        for key, cls in registered.items()
+        if issubclass(cls, Event) and cls.__module__.startswith("sightsync.")
+    }
     return events - _emitted_event_types()
 
 
