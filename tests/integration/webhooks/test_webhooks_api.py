@@ -10,8 +10,6 @@ import pytest
 import pytest_asyncio
 
 from sightsync.common.clock import SystemClock
-from sightsync.gateway import bootstrap as gateway_bootstrap
-from sightsync.gateway.entrypoints.http.routes import ROUTE_MODULES, webhook_endpoints
 from tests.integration.webhooks.conftest import (
     Receiver,
     fresh_backing,
@@ -27,24 +25,18 @@ pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="module")]
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def api_system(database_url: str) -> AsyncIterator[RunningSystem]:
-    # Until the route module is listed in the gateway's ROUTE_MODULES, add it for this system.
-    with pytest.MonkeyPatch.context() as patch:
-        if webhook_endpoints.add_routes not in ROUTE_MODULES:
-            patch.setattr(
-                gateway_bootstrap, "ROUTE_MODULES", (*ROUTE_MODULES, webhook_endpoints.add_routes)
-            )
-        async with (
-            fresh_backing(database_url) as (broker_url, prefix),
-            running_system(
-                broker_url=broker_url,
-                database_url=database_url,
-                db_prefix=prefix,
-                clock=SystemClock(),
-                services=("compliance", "webhooks", "gateway"),
-                env=service_env(),
-            ) as system,
-        ):
-            yield system
+    async with (
+        fresh_backing(database_url) as (broker_url, prefix),
+        running_system(
+            broker_url=broker_url,
+            database_url=database_url,
+            db_prefix=prefix,
+            clock=SystemClock(),
+            services=("compliance", "webhooks", "gateway"),
+            env=service_env(),
+        ) as system,
+    ):
+        yield system
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
