@@ -267,7 +267,7 @@ class Bus:
                         # A request nobody picks up in time is dropped: its caller gave up.
                         expiration=wait_for,
                         # Integer milliseconds: AMQP tables carry floats as 32-bit.
-                        headers={"x-deadline-ms": _epoch_ms(self._clock) + int(wait_for * 1000)},
+                        headers={"x-deadline-ms": _epoch_ms() + int(wait_for * 1000)},
                     ),
                     timeout=wait_for,
                 )
@@ -344,7 +344,7 @@ class Bus:
     async def _handle_envelope(self, incoming: AbstractIncomingMessage, envelope: Envelope) -> None:
         assert self._dispatcher is not None
         deadline_ms = (incoming.headers or {}).get("x-deadline-ms")
-        if isinstance(deadline_ms, int) and _epoch_ms(self._clock) > deadline_ms:
+        if isinstance(deadline_ms, int) and _epoch_ms() > deadline_ms:
             log.warning("request_expired_skipped")
             await incoming.ack()
             return
@@ -417,8 +417,10 @@ def _delivery_attempt(incoming: AbstractIncomingMessage) -> int:
     return (int(count) if isinstance(count, int | float | str) else 0) + 1
 
 
-def _epoch_ms(clock: Clock) -> int:
-    return int(clock.now().timestamp() * 1000)
+def _epoch_ms() -> int:
+    # Deadlines measure transport time between processes, so they use the real wall clock,
+    # never the deployment clock (which SIGHTSYNC_NOW may shift, and a CLI may not share).
+    return int(time.time() * 1000)
 
 
 def _redact(url: str) -> str:
