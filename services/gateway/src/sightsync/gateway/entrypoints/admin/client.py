@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sightsync.common.bus.connection import Bus
-from sightsync.common.clock import Clock, SystemClock
+from sightsync.common.clock import Clock, clock_from_environment
 from sightsync.common.ids import new_id
 from sightsync.common.messages.base import Request
 from sightsync.common.messages.practices import CreatePractice, GetPractice, ListPractices
@@ -79,7 +79,9 @@ async def connect(
     clock: Clock | None = None,
 ) -> AsyncIterator[AdminClient]:
     """A client on its own broker connection, closed on exit; it consumes nothing."""
-    bus = Bus("admin", settings.rabbitmq_url, clock or SystemClock(), request_timeout=timeout)
+    bus = Bus(
+        "admin", settings.rabbitmq_url, clock or clock_from_environment(), request_timeout=timeout
+    )
     await bus.start(timeout=CONNECT_TIMEOUT_SECONDS)
     try:
         yield AdminClient(bus, timeout)
