@@ -24,6 +24,7 @@ from sightsync.gateway.entrypoints.http.forwarding import (
 )
 from sightsync.gateway.entrypoints.http.guard import ApiGuard
 from sightsync.gateway.entrypoints.http.routes import ROUTE_MODULES
+from sightsync.gateway.entrypoints.portal.routes import portal_routes
 from sightsync.gateway.handlers.api_keys import ApiKeyHandlers
 from sightsync.gateway.handlers.registry import register_handlers
 from sightsync.gateway.settings import GatewaySettings
@@ -69,7 +70,7 @@ def bootstrap(
                 parse_trusted_proxies(settings.trusted_proxies), settings.force_https
             )
         ],
-        route_modules=ROUTE_MODULES,
+        route_modules=(*ROUTE_MODULES, portal_routes(settings, bus, clock, db)),
         max_body_bytes=settings.max_body_bytes,
     )
     return ServiceApp(

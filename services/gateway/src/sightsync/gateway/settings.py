@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from sightsync.common.settings import CommonSettings
 
@@ -17,3 +17,9 @@ class GatewaySettings(CommonSettings):
     idempotency_retention_hours: float = Field(
         default=24.0, alias="IDEMPOTENCY_RETENTION_HOURS", gt=0
     )
+    # The patients' opt-out portal: posts per client address per minute, and the key that
+    # signs its form tokens (every replica needs the same one; empty means per-process).
+    portal_rate_limit_per_minute: int = Field(
+        default=10, alias="PORTAL_RATE_LIMIT_PER_MINUTE", ge=1
+    )
+    portal_secret: SecretStr = Field(default=SecretStr(""), alias="PORTAL_SECRET")
