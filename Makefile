@@ -6,8 +6,9 @@ PYTHON ?= python3.11
 TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 VENV := .venv
-# Debian packages the test suite needs (offline validation of the compose file).
-SYSTEM_PACKAGES ?= docker-compose
+# Debian packages the test suite needs (offline validation of the compose file; a headless
+# browser for the opt-out portal test).
+SYSTEM_PACKAGES ?= docker-compose chromium
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 # Tools the dev group installs (hadolint, secantusd-py) are found on PATH by the tests.
