@@ -175,6 +175,8 @@ def test_credentials_come_from_the_secret_key_by_key(overlay: str, service: str)
         expected |= {"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"}
     if service == "webhooks":
         expected |= {"WEBHOOK_SECRETS_KEYS"}
+    if service == "gateway":
+        expected |= {"PORTAL_SECRET"}
 
     assert set(refs) == expected
     assert all(ref == {"name": SECRET, "key": name} for name, ref in refs.items())
