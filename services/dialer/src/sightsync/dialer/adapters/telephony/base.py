@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from sightsync.dialer.domain.caller_id import normalise_caller_id
 from sightsync.dialer.domain.provider_events import ProviderEvent
 
 
@@ -18,6 +19,11 @@ class Placement:
     to: str
     caller_id: str | None
     placing_since: datetime
+
+    @property
+    def sender(self) -> str | None:
+        """The caller id in E.164, as the patient's phone shows it; None when unusable."""
+        return normalise_caller_id(self.caller_id)
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,10 @@ class Telephony(Protocol):
 
     async def find(self, placement: Placement) -> str | None:
         """The provider's id of a call this placement already made, if there is one."""
+        ...
+
+    async def status(self, provider_call_id: str) -> ProviderEvent | None:
+        """Where the provider says the call stands now; None when it has no such call."""
         ...
 
     async def hang_up(self, provider_call_id: str) -> None: ...

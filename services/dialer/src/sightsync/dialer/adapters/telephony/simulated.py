@@ -29,6 +29,8 @@ class SimulatedTelephony:
         self._step = step_seconds
         self._events: CallEvents | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        # The last report of each call this process is playing, by provider call id.
+        self._live: dict[str, ProviderEventKind] = {}
         self.placed: list[str] = []
 
     def attach(self, events: CallEvents) -> None:
@@ -45,6 +47,7 @@ class SimulatedTelephony:
     async def place(self, placement: Placement) -> str:
         provider_call_id = f"sim_{placement.call_id}"
         self.placed.append(placement.call_id)
+        self._live[provider_call_id] = ProviderEventKind.INITIATED
         task = asyncio.create_task(
             self._play(placement, provider_call_id), name=f"simulated-{placement.call_id}"
         )
@@ -57,6 +60,12 @@ class SimulatedTelephony:
         # nothing at the "provider" to find, so the call may be placed again.
         return None
 
+    async def status(self, provider_call_id: str) -> ProviderEvent | None:
+        # Only calls still playing in this process are known; one that ended, or whose
+        # process died, is gone, just as the provider's own record would be missing.
+        kind = self._live.get(provider_call_id)
+        return None if kind is None else ProviderEvent(kind, provider_call_id)
+
     async def hang_up(self, provider_call_id: str) -> None:
         return None
 
@@ -67,6 +76,8 @@ class SimulatedTelephony:
             raise
         except Exception:
             log.exception("simulated_call_failed", call_id=placement.call_id)
+        finally:
+            self._live.pop(provider_call_id, None)
 
     async def _run_script(self, call_id: str, sid: str, script: PatientScript) -> None:
         events = self._events
@@ -105,4 +116,5 @@ class SimulatedTelephony:
     ) -> None:
         assert self._events is not None
         await asyncio.sleep(self._step)
+        self._live[sid] = kind
         await self._events.report(call_id, ProviderEvent(kind, sid, duration))

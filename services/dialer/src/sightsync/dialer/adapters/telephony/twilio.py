@@ -19,6 +19,7 @@ from sightsync.common.logging import get_logger
 from sightsync.dialer.adapters.telephony.base import Placement, PlacementRefused
 from sightsync.dialer.adapters.telephony.twilio_http import AiohttpTwilioClient
 from sightsync.dialer.domain.caller_id import normalise_caller_id
+from sightsync.dialer.domain.provider_events import TWILIO_STATUSES, ProviderEvent
 
 log = get_logger(__name__)
 
@@ -116,6 +117,20 @@ class TwilioTelephony:
         # The API filters by day; the claim's own time narrows it down.
         recent = [call for call in calls if call.date_created is None or call.date_created >= since]
         return str(recent[0].sid) if recent else None
+
+    async def status(self, provider_call_id: str) -> ProviderEvent | None:
+        try:
+            call = await self._api.calls(provider_call_id).fetch_async()
+        except TwilioRestException as error:
+            if error.status == 404:
+                return None
+            raise
+        kind = TWILIO_STATUSES.get(str(call.status))
+        if kind is None:
+            log.warning("twilio_call_status_unknown", provider_call_id=provider_call_id)
+            return None
+        duration = float(call.duration) if call.duration else None
+        return ProviderEvent(kind, provider_call_id, duration)
 
     async def hang_up(self, provider_call_id: str) -> None:
         await self._api.calls(provider_call_id).update_async(status="completed")
