@@ -1,7 +1,8 @@
 """Authentication and the shared rate limit, in front of every /api route.
 
 Routing comes first: an unknown route or method answers 404/405 without touching the key
-store. Every /api answer carries `RateLimit-Policy`; counted ones also carry `RateLimit`.
+store. The API's own documentation (routes declared public) needs no key and is not
+counted. Every /api answer carries `RateLimit-Policy`; counted ones also carry `RateLimit`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sightsync.gateway.domain.rate_limit import (
 from sightsync.gateway.entrypoints.http.auth import ApiKeyAuthenticator
 from sightsync.gateway.entrypoints.http.context import CALLER
 from sightsync.gateway.entrypoints.http.errors import ApiError
+from sightsync.gateway.entrypoints.http.operations import is_public
 
 API_PATH_PREFIX = "/api/"
 RATE_LIMIT = web.RequestKey("rate_limit", RateLimitStatus)
@@ -64,7 +66,11 @@ class ApiGuard:
 
         @web.middleware
         async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
-            if not request.path.startswith(API_PATH_PREFIX) or _unrouted(request):
+            if (
+                not request.path.startswith(API_PATH_PREFIX)
+                or _unrouted(request)
+                or is_public(request)
+            ):
                 return await handler(request)
             token = bearer_token(request.headers.get("Authorization"))
             caller = await self.authenticator.authenticate(token) if token else None

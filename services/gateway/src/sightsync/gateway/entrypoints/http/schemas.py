@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from sightsync.common.messages.calls import RiskCategory
+from sightsync.gateway.entrypoints.http.schemas_common import MAX_OFFSET, IsoDate
 
 EXAMPLE_PATIENT_ID = "pat_01J9ZQ4M6V8X2R7K3N5P0T1W2Y"
 RISK_CATEGORY_HELP = (
@@ -57,7 +58,7 @@ class PatientUpsertRequest(BaseModel):
         examples=["07700900123"],
     )
     email: str | None = Field(default=None, max_length=254, examples=["margaret@example.co.uk"])
-    last_eye_test_date: date | None = Field(
+    last_eye_test_date: IsoDate | None = Field(
         default=None,
         description="ISO 8601 date of the last sight test; not in the future.",
         examples=["2023-05-14"],
@@ -74,7 +75,7 @@ class PatientListQuery(BaseModel):
     """Query parameters of GET /patients."""
 
     limit: int = Field(default=100, ge=1, le=500, description="Page size, 1 to 500.")
-    offset: int = Field(default=0, ge=0, description="Patients to skip.")
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description="Patients to skip.")
     risk_category: RiskCategory | None = Field(
         default=None, description="Only patients in this category."
     )
@@ -147,13 +148,37 @@ class RecallAccepted(BaseModel):
     status: Literal["calling"] = "calling"
 
 
-class ErrorBody(BaseModel):
-    """Every error; fields beyond `error` appear where they apply."""
+class ErrorDetail(BaseModel):
+    field: str = Field(examples=["phone_number"])
+    message: str = Field(examples=["Field required"])
 
-    error: str = Field(examples=["Invalid field 'phone_number': Field required"])
-    request_id: str | None = Field(default=None, description="On 500s: quote it to support.")
-    field: str | None = Field(default=None, description="On 400s: the first offending field.")
-    reason: str | None = Field(default=None, description="On 425: why the call must wait.")
+
+class Error(BaseModel):
+    """Every error answers `{"error": "<message>"}`; the other fields appear where they apply."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": "Invalid field 'phone_number': Field required",
+                    "field": "phone_number",
+                    "details": [{"field": "phone_number", "message": "Field required"}],
+                }
+            ]
+        },
+    )
+
+    error: str = Field(description="What went wrong, for a person to read.")
+    field: str | None = Field(default=None, description="On 400 and 422: the offending field.")
+    details: list[ErrorDetail] | None = Field(
+        default=None, description="On a 400 from validation: every problem found."
+    )
+    request_id: str | None = Field(default=None, description="On 500: quote it to support.")
+    reason: str | None = Field(
+        default=None,
+        description="On 425: why the call must wait; on a refused webhook URL (400): why.",
+    )
     next_allowed_at: datetime | None = Field(
         default=None, description="On 425 and spacing 429s: the first instant a call may ring."
     )

@@ -15,6 +15,7 @@ from sightsync.common.messages.appointments import AppointmentStatus, Appointmen
 from sightsync.common.messages.calls import CallOutcome, FailureReason, RiskCategory
 from sightsync.common.messages.outcomes import CallStatus
 from sightsync.common.messages.practices import Plan, SubscriptionStatus
+from sightsync.gateway.entrypoints.http.schemas_common import MAX_OFFSET, IsoDate
 
 # A field named `date` would shadow the type inside its class body.
 Day = date
@@ -40,14 +41,14 @@ class AppointmentListQuery(BaseModel):
     """Query parameters of GET /appointments."""
 
     limit: int = Field(default=100, ge=1, le=500, description="Page size, 1 to 500.")
-    offset: int = Field(default=0, ge=0, description="Appointments to skip.")
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description="Appointments to skip.")
     status: AppointmentStatus | None = Field(default=None, description="Only this status.")
-    from_date: date | None = Field(
+    from_date: IsoDate | None = Field(
         default=None,
         description="Only appointments on or after this UK date (ISO 8601).",
         examples=["2025-04-01"],
     )
-    to_date: date | None = Field(
+    to_date: IsoDate | None = Field(
         default=None,
         description="Only appointments on or before this UK date (ISO 8601); not before from_date.",
         examples=["2025-04-30"],
@@ -122,7 +123,7 @@ class CallListQuery(BaseModel):
     )
     status: CallStatus | None = Field(default=None, description=CALL_STATUS_HELP)
     limit: int = Field(default=100, ge=1, le=500, description="Page size, 1 to 500.")
-    offset: int = Field(default=0, ge=0, description="Calls to skip.")
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description="Calls to skip.")
 
 
 class TranscriptTurn(BaseModel):

@@ -1,8 +1,12 @@
 """Every public route module; `create_app` registers each in turn."""
 
+from aiohttp import web
+
+from sightsync.gateway.entrypoints.http.operations import Operation, operations_of
 from sightsync.gateway.entrypoints.http.routes import (
     appointments,
     calls,
+    documentation,
     patients,
     recall,
     usage,
@@ -16,4 +20,13 @@ ROUTE_MODULES = (
     calls.add_routes,
     usage.add_routes,
     webhook_endpoints.add_routes,
+    documentation.add_routes,
 )
+
+
+def application_operations() -> tuple[Operation, ...]:
+    """The operations the gateway serves, read from an application nothing is wired into."""
+    app = web.Application()
+    for add_routes in ROUTE_MODULES:
+        add_routes(app)
+    return operations_of(app)

@@ -8,8 +8,11 @@ from sightsync.common.messages.outcomes import ListAppointments, UpdateAppointme
 from sightsync.gateway.entrypoints.http.bus_calls import ask
 from sightsync.gateway.entrypoints.http.context import authenticated_practice_id
 from sightsync.gateway.entrypoints.http.errors import ApiError
+from sightsync.gateway.entrypoints.http.operations import Answer, Operation, api_route, error
 from sightsync.gateway.entrypoints.http.schemas_outcomes import (
+    Appointment,
     AppointmentListQuery,
+    AppointmentPage,
     AppointmentStatusChange,
 )
 from sightsync.gateway.entrypoints.http.validation import parse_body, parse_query
@@ -48,7 +51,39 @@ async def update_appointment(request: web.Request) -> web.Response:
     return web.json_response(result["appointment"])
 
 
+LIST = Operation(
+    method="GET",
+    path=PREFIX,
+    operation_id="listAppointments",
+    summary="List appointments the recall calls booked",
+    tag="Appointments",
+    query=AppointmentListQuery,
+    responses={200: Answer("A page of appointments, soonest first.", AppointmentPage)},
+)
+UPDATE = Operation(
+    method="PATCH",
+    path=PREFIX + "/{appointment_id}",
+    operation_id="updateAppointmentStatus",
+    summary="Confirm, cancel or mark a no-show",
+    description="Each change is sent as an `appointment.updated` webhook.",
+    tag="Appointments",
+    body=AppointmentStatusChange,
+    path_parameters={"appointment_id": "The appointment's id (`apt_…`)."},
+    responses={
+        200: Answer("The appointment after the change.", Appointment),
+        404: error("No appointment with this id in the practice.", "Appointment not found"),
+        409: error(
+            "The change is not allowed from the current status (`current_status`, "
+            "`requested_status`), or the appointment changed meanwhile: read it and retry.",
+            "Cannot change an appointment from cancelled to confirmed",
+            current_status="cancelled",
+            requested_status="confirmed",
+        ),
+    },
+)
+
+
 def add_routes(app: web.Application) -> None:
     """Registers the /api/v1 appointments routes."""
-    app.router.add_get(PREFIX, list_appointments)
-    app.router.add_patch(PREFIX + "/{appointment_id}", update_appointment)
+    api_route(app, LIST, list_appointments)
+    api_route(app, UPDATE, update_appointment)

@@ -11,7 +11,8 @@ from sightsync.common.messages.recall import GetRecallEligibility
 from sightsync.gateway.entrypoints.http.bus_calls import ask
 from sightsync.gateway.entrypoints.http.context import authenticated_practice_id
 from sightsync.gateway.entrypoints.http.errors import ApiError
-from sightsync.gateway.entrypoints.http.schemas_outcomes import CallListQuery
+from sightsync.gateway.entrypoints.http.operations import Answer, Operation, api_route, error
+from sightsync.gateway.entrypoints.http.schemas_outcomes import Call, CallListQuery, CallPage
 from sightsync.gateway.entrypoints.http.validation import parse_query
 
 PREFIX = "/api/v1/calls"
@@ -57,7 +58,30 @@ async def _next_allowed_at(request: web.Request, practice_id: str, patient_id: s
     return eligibility.get("next_allowed_at")
 
 
+LIST = Operation(
+    method="GET",
+    path=PREFIX,
+    operation_id="listCalls",
+    summary="List recall calls",
+    tag="Calls",
+    query=CallListQuery,
+    responses={200: Answer("A page of calls, newest first.", CallPage)},
+)
+GET = Operation(
+    method="GET",
+    path=PREFIX + "/{call_id}",
+    operation_id="getCall",
+    summary="Read one call with its transcript",
+    tag="Calls",
+    path_parameters={"call_id": "The id POST /recall answered with (`c_…`)."},
+    responses={
+        200: Answer("The call, its transcript and when the patient may next be rung.", Call),
+        404: error("No call with this id in the practice.", "Call not found"),
+    },
+)
+
+
 def add_routes(app: web.Application) -> None:
     """Registers the /api/v1 calls routes."""
-    app.router.add_get(PREFIX, list_calls)
-    app.router.add_get(PREFIX + "/{call_id}", get_call)
+    api_route(app, LIST, list_calls)
+    api_route(app, GET, get_call)

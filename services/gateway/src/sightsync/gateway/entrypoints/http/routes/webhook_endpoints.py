@@ -6,19 +6,15 @@ endpoints a practice may hold are the webhooks service's rules.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel
 
 from sightsync.common.ids import has_prefix
 from sightsync.common.messages.webhooks import (
-    MAX_URL_LENGTH,
-    AttemptOutcome,
     CreateWebhookEndpoint,
     DeleteWebhookEndpoint,
-    DeliveryStatus,
     GetWebhookEndpoint,
     ListWebhookDeliveries,
     ListWebhookEndpoints,
@@ -26,199 +22,35 @@ from sightsync.common.messages.webhooks import (
     RotateWebhookSecret,
     SendTestWebhook,
     UpdateWebhookEndpoint,
-    WebhookEventType,
 )
 from sightsync.gateway.entrypoints.http.bus_calls import ask
 from sightsync.gateway.entrypoints.http.context import authenticated_practice_id
 from sightsync.gateway.entrypoints.http.errors import ApiError
+from sightsync.gateway.entrypoints.http.operations import api_route
+from sightsync.gateway.entrypoints.http.routes.webhook_operations import (
+    CREATE,
+    DELETE,
+    DELIVERIES,
+    GET,
+    LIST,
+    RETRY,
+    ROTATE_SECRET,
+    SEND_TEST,
+    UPDATE,
+)
+from sightsync.gateway.entrypoints.http.schemas_webhooks import (
+    DeliveryListQuery,
+    RotatedSecret,
+    TestWebhookQueued,
+    WebhookDeliveryEnvelope,
+    WebhookDeliveryList,
+    WebhookEndpointCreateRequest,
+    WebhookEndpointEnvelope,
+    WebhookEndpointList,
+    WebhookEndpointUpdateRequest,
+    WebhookEndpointWithSecret,
+)
 from sightsync.gateway.entrypoints.http.validation import parse_body, parse_query
-
-PREFIX = "/api/v1/webhook_endpoints"
-ENDPOINT = PREFIX + "/{endpoint_id}"
-
-EXAMPLE_ENDPOINT_ID = "whk_01JNQA1B2C3D4E5F6G7H8J9K0M"
-EXAMPLE_DELIVERY_ID = "dlv_01JNQA2C3D4E5F6G7H8J9K0M1N"
-EXAMPLE_EVENT_ID = "evt_01JNQA3D4E5F6G7H8J9K0M1N2P"
-EXAMPLE_SECRET = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-EVENTS_HELP = (
-    "Event types to receive: call.completed, call.failed, appointment.booked, "
-    "appointment.updated, patient.opted_out. A `ping` from POST .../test always arrives."
-)
-URL_HELP = (
-    "Where to POST events. Must be https and resolve only to public addresses; private, "
-    "loopback, link-local and cloud-metadata addresses are refused (400)."
-)
-
-
-# ----- request bodies --------------------------------------------------------------------
-
-
-class WebhookEndpointCreateRequest(BaseModel):
-    """A new endpoint: where to send which events."""
-
-    model_config = ConfigDict(
-        strict=True,
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "url": "https://pms.example.co.uk/hooks/sightsync",
-                    "events": ["appointment.booked", "call.completed"],
-                    "description": "Diary sync",
-                }
-            ]
-        },
-    )
-
-    url: str = Field(min_length=1, max_length=MAX_URL_LENGTH, description=URL_HELP)
-    events: list[WebhookEventType] = Field(min_length=1, description=EVENTS_HELP)
-    description: str | None = Field(
-        default=None, max_length=500, description="A note for the practice's own reference."
-    )
-
-
-class WebhookEndpointUpdateRequest(BaseModel):
-    """Any of url, events, description and enabled; at least one."""
-
-    model_config = ConfigDict(
-        strict=True,
-        extra="forbid",
-        json_schema_extra={"examples": [{"enabled": True}, {"events": ["appointment.booked"]}]},
-    )
-
-    url: str | None = Field(
-        default=None, min_length=1, max_length=MAX_URL_LENGTH, description=URL_HELP
-    )
-    events: list[WebhookEventType] | None = Field(
-        default=None, min_length=1, description=EVENTS_HELP
-    )
-    description: str | None = Field(default=None, max_length=500)
-    enabled: bool | None = Field(
-        default=None,
-        description=(
-            "false stops deliveries (waiting ones are abandoned); true re-enables an endpoint "
-            "the service disabled and clears why it did."
-        ),
-    )
-
-    @model_validator(mode="after")
-    def _changes_something(self) -> WebhookEndpointUpdateRequest:
-        if not self.model_fields_set:
-            raise ValueError("give at least one of url, events, description, enabled")
-        return self
-
-
-class DeliveryListQuery(BaseModel):
-    """Query parameters of GET .../deliveries."""
-
-    limit: int = Field(default=20, ge=1, le=100, description="Page size, 1 to 100.")
-    before: str | None = Field(
-        default=None,
-        description="A delivery id from the previous page's next_before: older deliveries.",
-        examples=[EXAMPLE_DELIVERY_ID],
-    )
-
-
-# ----- responses (the OpenAPI document's source) -------------------------------------------
-
-
-class WebhookEndpoint(BaseModel):
-    """An endpoint; its signing secret is shown only when created or rotated."""
-
-    id: str = Field(examples=[EXAMPLE_ENDPOINT_ID])
-    url: str = Field(examples=["https://pms.example.co.uk/hooks/sightsync"])
-    events: list[WebhookEventType]
-    description: str | None
-    enabled: bool
-    disabled_reason: str | None = Field(
-        description="Why it was disabled: by the practice, a 410 from the receiver, or days "
-        "without a successful delivery.",
-        examples=["receiver answered 410 Gone"],
-    )
-    disabled_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-
-
-class WebhookEndpointWithSecret(BaseModel):
-    endpoint: WebhookEndpoint
-    secret: str = Field(
-        description="The signing secret (whsec_ + base64). Shown once: store it now.",
-        examples=[EXAMPLE_SECRET],
-    )
-
-
-class RotatedSecret(WebhookEndpointWithSecret):
-    previous_secret_expires_at: datetime | None = Field(
-        description="Until then each webhook carries signatures by the old and the new secret."
-    )
-
-
-class WebhookEndpointList(BaseModel):
-    endpoints: list[WebhookEndpoint]
-
-
-class WebhookEndpointEnvelope(BaseModel):
-    endpoint: WebhookEndpoint
-
-
-class TestWebhookQueued(BaseModel):
-    event_id: str = Field(examples=[EXAMPLE_EVENT_ID])
-    delivery_id: str = Field(
-        description="Follow it in GET .../deliveries.", examples=[EXAMPLE_DELIVERY_ID]
-    )
-
-
-class DeliveryAttempt(BaseModel):
-    attempt: int = Field(description="1 for the first try.")
-    started_at: datetime
-    outcome: AttemptOutcome
-    status_code: int | None = Field(description="The receiver's HTTP status, if it answered.")
-    latency_ms: float
-    error: str | None = Field(examples=["timeout"])
-
-
-class WebhookDelivery(BaseModel):
-    """One event sent to this endpoint, with every attempt (up to the last 25)."""
-
-    id: str = Field(examples=[EXAMPLE_DELIVERY_ID])
-    endpoint_id: str
-    event_id: str = Field(description="Also the webhook-id header: dedupe on it.")
-    event_type: str = Field(examples=["appointment.booked"])
-    status: DeliveryStatus
-    attempts: int
-    last_status_code: int | None
-    last_latency_ms: float | None
-    last_error: str | None
-    next_attempt_at: datetime | None = Field(description="When the next retry is due, if any.")
-    created_at: datetime
-    updated_at: datetime
-    attempt_log: list[DeliveryAttempt]
-
-
-class WebhookDeliveryList(BaseModel):
-    deliveries: list[WebhookDelivery]
-    next_before: str | None = Field(description="Pass as `before` for the next page, if any.")
-
-
-class WebhookDeliveryEnvelope(BaseModel):
-    delivery: WebhookDelivery
-
-
-ResponseModel = type[BaseModel]
-RESPONSE_MODELS: dict[str, ResponseModel] = {
-    "create": WebhookEndpointWithSecret,
-    "list": WebhookEndpointList,
-    "get": WebhookEndpointEnvelope,
-    "update": WebhookEndpointEnvelope,
-    "rotate_secret": RotatedSecret,
-    "test": TestWebhookQueued,
-    "deliveries": WebhookDeliveryList,
-    "retry": WebhookDeliveryEnvelope,
-}
-
-
-# ----- handlers ----------------------------------------------------------------------------
 
 
 async def create_endpoint(request: web.Request) -> web.Response:
@@ -227,14 +59,14 @@ async def create_endpoint(request: web.Request) -> web.Response:
         request,
         CreateWebhookEndpoint(practice_id=authenticated_practice_id(request), **body.model_dump()),
     )
-    return _answer("create", result, status=201)
+    return _answer(WebhookEndpointWithSecret, result, status=201)
 
 
 async def list_endpoints(request: web.Request) -> web.Response:
     result = await ask(
         request, ListWebhookEndpoints(practice_id=authenticated_practice_id(request))
     )
-    return _answer("list", result)
+    return _answer(WebhookEndpointList, result)
 
 
 async def get_endpoint(request: web.Request) -> web.Response:
@@ -244,7 +76,7 @@ async def get_endpoint(request: web.Request) -> web.Response:
             practice_id=authenticated_practice_id(request), endpoint_id=_endpoint_id(request)
         ),
     )
-    return _answer("get", result)
+    return _answer(WebhookEndpointEnvelope, result)
 
 
 async def update_endpoint(request: web.Request) -> web.Response:
@@ -258,7 +90,7 @@ async def update_endpoint(request: web.Request) -> web.Response:
             **body.model_dump(exclude_unset=True),
         ),
     )
-    return _answer("update", result)
+    return _answer(WebhookEndpointEnvelope, result)
 
 
 async def delete_endpoint(request: web.Request) -> web.Response:
@@ -278,7 +110,7 @@ async def rotate_secret(request: web.Request) -> web.Response:
             practice_id=authenticated_practice_id(request), endpoint_id=_endpoint_id(request)
         ),
     )
-    return _answer("rotate_secret", result)
+    return _answer(RotatedSecret, result)
 
 
 async def send_test(request: web.Request) -> web.Response:
@@ -288,7 +120,7 @@ async def send_test(request: web.Request) -> web.Response:
             practice_id=authenticated_practice_id(request), endpoint_id=_endpoint_id(request)
         ),
     )
-    return _answer("test", result, status=202)
+    return _answer(TestWebhookQueued, result, status=202)
 
 
 async def list_deliveries(request: web.Request) -> web.Response:
@@ -303,7 +135,7 @@ async def list_deliveries(request: web.Request) -> web.Response:
             before=query.before,
         ),
     )
-    return _answer("deliveries", result)
+    return _answer(WebhookDeliveryList, result)
 
 
 async def retry_delivery(request: web.Request) -> web.Response:
@@ -319,7 +151,7 @@ async def retry_delivery(request: web.Request) -> web.Response:
             delivery_id=delivery_id,
         ),
     )
-    return _answer("retry", result, status=202)
+    return _answer(WebhookDeliveryEnvelope, result, status=202)
 
 
 def _endpoint_id(request: web.Request) -> str:
@@ -330,27 +162,20 @@ def _endpoint_id(request: web.Request) -> str:
     return endpoint_id
 
 
-def _answer(
-    operation: Literal[
-        "create", "list", "get", "update", "rotate_secret", "test", "deliveries", "retry"
-    ],
-    result: dict[str, Any],
-    *,
-    status: int = 200,
-) -> web.Response:
+def _answer(model: type[BaseModel], result: dict[str, Any], *, status: int = 200) -> web.Response:
     # Through the documented model, so the API answers exactly what OpenAPI describes.
-    body = RESPONSE_MODELS[operation].model_validate(result).model_dump(mode="json")
+    body = model.model_validate(result).model_dump(mode="json")
     return web.json_response(body, status=status)
 
 
 def add_routes(app: web.Application) -> None:
     """Registers the /api/v1 webhook endpoint routes."""
-    app.router.add_post(PREFIX, create_endpoint)
-    app.router.add_get(PREFIX, list_endpoints)
-    app.router.add_get(ENDPOINT, get_endpoint)
-    app.router.add_patch(ENDPOINT, update_endpoint)
-    app.router.add_delete(ENDPOINT, delete_endpoint)
-    app.router.add_post(ENDPOINT + "/rotate_secret", rotate_secret)
-    app.router.add_post(ENDPOINT + "/test", send_test)
-    app.router.add_get(ENDPOINT + "/deliveries", list_deliveries)
-    app.router.add_post(ENDPOINT + "/deliveries/{delivery_id}/retry", retry_delivery)
+    api_route(app, CREATE, create_endpoint)
+    api_route(app, LIST, list_endpoints)
+    api_route(app, GET, get_endpoint)
+    api_route(app, UPDATE, update_endpoint)
+    api_route(app, DELETE, delete_endpoint)
+    api_route(app, ROTATE_SECRET, rotate_secret)
+    api_route(app, SEND_TEST, send_test)
+    api_route(app, DELIVERIES, list_deliveries)
+    api_route(app, RETRY, retry_delivery)
