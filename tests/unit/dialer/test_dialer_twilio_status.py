@@ -13,7 +13,7 @@ from sightsync.dialer.adapters.telephony.twilio import TwilioTelephony
 from sightsync.dialer.domain.provider_events import ProviderEventKind
 
 ACCOUNT_SID = "AC" + "1" * 32
-CALLS = {
+CALLS: dict[str, dict[str, str | None]] = {
     "CAended": {"status": "completed", "duration": "42"},
     "CAringing": {"status": "ringing", "duration": None},
     "CAbusy": {"status": "busy", "duration": "0"},

@@ -13,15 +13,20 @@ from sightsync.dialer.adapters.pacer import MongoPacer
 from sightsync.dialer.adapters.practice_lines import MongoPracticeLines
 from sightsync.dialer.adapters.practices import MongoPracticeDirectory
 from sightsync.dialer.adapters.slot_bookings import SLOT_BOOKING_INDEXES, MongoSlotBook
+from sightsync.dialer.adapters.sms_replies import SMS_REPLY_INDEXES, MongoSmsReplies
 from sightsync.dialer.adapters.telephony.base import Telephony
 from sightsync.dialer.adapters.telephony.simulated import SimulatedTelephony
 from sightsync.dialer.adapters.telephony.twilio import TwilioTelephony
 from sightsync.dialer.adapters.unit_of_work import UnitRunner
 from sightsync.dialer.entrypoints.scheduler import PlacementScheduler
+from sightsync.dialer.entrypoints.stuck_calls import StuckCallSweeper
+from sightsync.dialer.entrypoints.twilio_signature import TwilioSignature
+from sightsync.dialer.entrypoints.twilio_sms import TwilioSmsWebhook
 from sightsync.dialer.entrypoints.twilio_webhooks import TwilioWebhooks
 from sightsync.dialer.handlers.call_desk import CallDesk
 from sightsync.dialer.handlers.conversation_turns import Conversations
 from sightsync.dialer.handlers.registry import build_registry
+from sightsync.dialer.handlers.sms_opt_outs import SmsOptOuts
 from sightsync.dialer.settings import DialerSettings
 
 SERVICE = "dialer"
@@ -67,6 +72,15 @@ def bootstrap(
         lease_seconds=settings.placement_lease_seconds,
     )
     wake.append(scheduler)
+    sweeper = StuckCallSweeper(
+        calls,
+        telephony,
+        desk,
+        clock,
+        interval_seconds=settings.stuck_sweep_seconds,
+        ring_limit_seconds=settings.ring_timeout_seconds + settings.ring_margin_seconds,
+        max_call_seconds=settings.max_call_seconds,
+    )
 
     app = ServiceApp(
         name=SERVICE,
@@ -76,12 +90,15 @@ def bootstrap(
         mongo=mongo,
         db=db,
         relay=relay,
-        indexes=(CALL_INDEXES, SLOT_BOOKING_INDEXES),
+        indexes=(CALL_INDEXES, SLOT_BOOKING_INDEXES, SMS_REPLY_INDEXES),
     )
     if isinstance(telephony, TwilioTelephony):
-        TwilioWebhooks(desk, settings.twilio_auth_token, settings.public_base_url).install(app.http)
-    app.on_start.extend([telephony.start, scheduler.start])
-    app.on_stop.extend([telephony.close, scheduler.stop])
+        signature = TwilioSignature(settings.twilio_auth_token, settings.public_base_url)
+        TwilioWebhooks(desk, signature, settings.public_base_url).install(app.http)
+        opt_outs = SmsOptOuts(runner, calls, MongoSmsReplies(db), clock)
+        TwilioSmsWebhook(opt_outs, signature).install(app.http)
+    app.on_start.extend([telephony.start, scheduler.start, sweeper.start])
+    app.on_stop.extend([sweeper.stop, telephony.close, scheduler.stop])
     return app
 
 

@@ -32,3 +32,11 @@ class DialerSettings(CommonSettings):
     simulated_step_seconds: float = Field(
         default=0.1, alias="DIALER_SIMULATED_STEP_SECONDS", ge=0, le=5
     )
+    # The longest a recall call may last: a call answered longer ago than this is looked up
+    # at the provider and settled, or hung up if the provider still has it going.
+    max_call_seconds: float = Field(default=900.0, alias="DIALER_MAX_CALL_SECONDS", ge=60)
+    # An unanswered call is looked up at the provider this long after its ring timeout.
+    ring_margin_seconds: float = Field(default=60.0, alias="DIALER_RING_MARGIN_SECONDS", ge=0)
+    stuck_sweep_seconds: float = Field(
+        default=30.0, alias="DIALER_STUCK_SWEEP_SECONDS", gt=0, le=3600
+    )

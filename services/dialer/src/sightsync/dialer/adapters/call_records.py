@@ -13,6 +13,8 @@ from sightsync.dialer.domain.call_state import CallState, CallStatus, FailureRea
 Phase = Literal["queued", "placing", "calling", "ringing", "in_progress", "completed", "failed"]
 ACTIVE_PHASES: tuple[Phase, ...] = ("placing", "calling", "ringing", "in_progress")
 """Phases in which the call holds one of its practice's lines."""
+LIVE_PHASES: tuple[Phase, ...] = ("calling", "ringing", "in_progress")
+"""Phases in which the provider has the call and owes us its end."""
 
 
 class ConversationRecord(BaseModel):
@@ -37,6 +39,8 @@ class CallRecord(BaseModel):
     patient: PatientSnapshot
     practice_name: str
     caller_id: str | None
+    sender: str | None = None
+    """The number the call is dialled from (E.164), as patients see it and text back to."""
     nation: str
     accepted_at: datetime
     correlation_id: str

@@ -9,10 +9,12 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from sightsync.common.storage import CollectionIndexes, Document
-from sightsync.dialer.adapters.call_records import CallRecord
+from sightsync.dialer.adapters.call_records import LIVE_PHASES, CallRecord
 from sightsync.dialer.adapters.unit_of_work import StaleRecord
 
 CALLS = "calls"
+# Far more calls than one number ever gets from one sender; a bound on a webhook's work.
+CALLED_FROM_LIMIT = 1000
 
 CALL_INDEXES = CollectionIndexes(
     CALLS,
@@ -21,6 +23,8 @@ CALL_INDEXES = CollectionIndexes(
         IndexModel([("phase", ASCENDING), ("due_at", ASCENDING)]),
         IndexModel([("phase", ASCENDING), ("claimed_until", ASCENDING)]),
         IndexModel([("provider_call_id", ASCENDING)], sparse=True),
+        # A patient's text back: the calls made to their number from the number texted.
+        IndexModel([("patient.phone_number", ASCENDING), ("sender", ASCENDING)]),
     ),
 )
 
@@ -64,6 +68,35 @@ class MongoCallRepository:
     async def expired_claims(self, now: datetime, limit: int) -> list[CallRecord]:
         cursor = self._calls.find({"phase": "placing", "claimed_until": {"$lt": now}}).limit(limit)
         return [CallRecord.model_validate(doc) async for doc in cursor]
+
+    async def stuck(
+        self, rang_before: datetime, answered_before: datetime, limit: int
+    ) -> list[CallRecord]:
+        """Live calls placed before `rang_before` still unanswered, or answered before
+        `answered_before` still going; the phase index narrows this to the few live calls."""
+        ringing = [phase for phase in LIVE_PHASES if phase != "in_progress"]
+        cursor = self._calls.find(
+            {
+                "$or": [
+                    {"phase": {"$in": ringing}, "placed_at": {"$lt": rang_before}},
+                    {"phase": "in_progress", "answered_at": {"$lt": answered_before}},
+                ]
+            }
+        ).limit(limit)
+        return [CallRecord.model_validate(doc) async for doc in cursor]
+
+    async def called_from(
+        self, phone_number: str, sender: str, session: AsyncClientSession | None
+    ) -> list[tuple[str, str]]:
+        """(practice id, patient id) of every practice that rang `phone_number` from
+        `sender`, each pair once, in a stable order."""
+        cursor = self._calls.find(
+            {"patient.phone_number": phone_number, "sender": sender, "placed_at": {"$ne": None}},
+            {"practice_id": 1, "patient.patient_id": 1},
+            session=session,
+        ).limit(CALLED_FROM_LIMIT)
+        pairs = {(doc["practice_id"], doc["patient"]["patient_id"]) async for doc in cursor}
+        return sorted(pairs)
 
     async def claim(self, call_id: str, now: datetime, lease: timedelta) -> CallRecord | None:
         """Take a due call for this replica, atomically.

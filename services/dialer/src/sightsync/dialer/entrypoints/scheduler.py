@@ -135,17 +135,18 @@ class PlacementScheduler:
             # expires the provider is asked before anything is dialled again.
             log.exception("call_placement_unknown", call_id=record.id)
             return
-        await self._desk.placed(record.id, provider_call_id)
+        await self._desk.placed(record.id, provider_call_id, placement.sender)
 
     async def _reconcile(self, record: CallRecord) -> None:
         practice = await self._practices.get(record.practice_id)
+        placement = self._placement(record, practice)
         try:
-            provider_call_id = await self._telephony.find(self._placement(record, practice))
+            provider_call_id = await self._telephony.find(placement)
         except Exception:
             log.warning("placement_lookup_failed", call_id=record.id, exc_info=True)
             return
         if provider_call_id is not None:
-            await self._desk.placed(record.id, provider_call_id)
+            await self._desk.placed(record.id, provider_call_id, placement.sender)
             log.info("placement_reconciled", call_id=record.id, found=True)
             return
         if await self._calls.requeue(record, self._clock.now()):

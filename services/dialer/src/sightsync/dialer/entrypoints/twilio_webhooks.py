@@ -1,6 +1,6 @@
-"""Twilio's requests to the dialer: call progress, answering-machine detection, and the
-conversation as TwiML <Gather> turns. Every request must carry a valid X-Twilio-Signature
-computed over PUBLIC_BASE_URL + path + query and the POST parameters."""
+"""Twilio's requests to the dialer about calls: progress, answering-machine detection, and
+the conversation as TwiML <Gather> turns. Every request must carry a valid signature
+(twilio_signature.py); each URL names the call it is about."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from collections.abc import Awaitable, Callable
 from typing import Final
 
 from aiohttp import web
-from multidict import MultiDictProxy
-from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
 
 from sightsync.common.logging import get_logger
@@ -21,6 +19,12 @@ from sightsync.dialer.domain.provider_events import (
     ProviderEvent,
     ProviderEventKind,
 )
+from sightsync.dialer.entrypoints.twilio_signature import (
+    Form,
+    TwilioSignature,
+    json_error,
+    not_signed,
+)
 from sightsync.dialer.handlers.call_desk import CallDesk
 
 log = get_logger(__name__)
@@ -30,14 +34,13 @@ LANGUAGE: Final = "en-GB"
 # Long enough for a considered answer; the speech recogniser ends the turn sooner.
 GATHER_TIMEOUT_SECONDS: Final = 6
 
-Form = MultiDictProxy[str]
 Handler = Callable[[web.Request, str, Form], Awaitable[web.StreamResponse]]
 
 
 class TwilioWebhooks:
-    def __init__(self, desk: CallDesk, auth_token: str, public_base_url: str) -> None:
+    def __init__(self, desk: CallDesk, signature: TwilioSignature, public_base_url: str) -> None:
         self._desk = desk
-        self._validator = RequestValidator(auth_token)
+        self._signature = signature
         self._public_base_url = public_base_url.rstrip("/")
 
     def install(self, app: web.Application) -> None:
@@ -51,15 +54,12 @@ class TwilioWebhooks:
 
     def _signed(self, handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def checked(request: web.Request) -> web.StreamResponse:
-            form: Form = await request.post()  # type: ignore[assignment]  # urlencoded: text only
-            signature = request.headers.get("X-Twilio-Signature", "")
-            url = self._public_base_url + request.path_qs
-            if not signature or not self._validator.validate(url, form, signature):
-                log.warning("twilio_webhook_rejected", path=request.path)
-                return _error(403, "invalid_signature", "The request is not signed by Twilio.")
+            form = await self._signature.verified_form(request)
+            if form is None:
+                return not_signed()
             call_id = request.query.get("call_id", "")
             if not call_id:
-                return _error(400, "call_id_missing", "The webhook URL names no call.")
+                return json_error(400, "call_id_missing", "The webhook URL names no call.")
             return await handler(request, call_id, form)
 
         return checked
@@ -112,7 +112,3 @@ class TwilioWebhooks:
             )
             gather.say(says.text, voice=VOICE, language=LANGUAGE)
         return web.Response(text=str(response), content_type="application/xml")
-
-
-def _error(status: int, code: str, message: str) -> web.Response:
-    return web.json_response({"error": {"code": code, "message": message}}, status=status)

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from sightsync.common.clock import Clock
 from sightsync.common.logging import get_logger
-from sightsync.dialer.adapters.call_records import CallRecord
+from sightsync.dialer.adapters.call_records import LIVE_PHASES, CallRecord
 from sightsync.dialer.adapters.calls import MongoCallRepository
 from sightsync.dialer.adapters.practice_lines import MongoPracticeLines
 from sightsync.dialer.adapters.telephony.base import AgentSays
@@ -34,6 +34,7 @@ from sightsync.dialer.handlers import lifecycle
 from sightsync.dialer.handlers.conversation_turns import GOODBYE, Conversations
 
 T = TypeVar("T")
+STUCK_DETAIL = "the provider's final report never came and it has no record of the call"
 HangUp = Callable[[str], Awaitable[None]]
 
 log = get_logger(__name__)
@@ -89,9 +90,11 @@ class CallDesk:
 
     # ----- the scheduler's outcomes ----------------------------------------------------
 
-    async def placed(self, call_id: str, provider_call_id: str) -> None:
+    async def placed(self, call_id: str, provider_call_id: str, sender: str | None = None) -> None:
         async def work(unit: Unit, record: CallRecord) -> None:
             lifecycle.mark_placed(record, self._provider, provider_call_id, self._now(), unit)
+            # Even when a callback recorded the placement first: this is the number dialled.
+            record.sender = sender or record.sender
 
         await self._on_call(call_id, work, None)
 
@@ -107,6 +110,39 @@ class CallDesk:
             await self._lines.release(record.practice_id, record.id, unit.session)
 
         await self._on_call(call_id, work, None)
+
+    # ----- the stuck-call sweeper ------------------------------------------------------
+
+    async def settle(self, call_id: str, seen_version: int, final: ProviderEvent | None) -> bool:
+        """End a live call whose last report never came, unless it moved since it was read.
+
+        `final` is the provider's own final status, or None when the provider has no record
+        of the call. Returns True when this replica settled it.
+        """
+
+        async def work(unit: Unit, record: CallRecord) -> bool:
+            if record.version != seen_version or record.phase not in LIVE_PHASES:
+                return False
+            phase, event = record.phase, final
+            conversation = record.conversation
+            if event is None and conversation is not None and conversation.outcome is not None:
+                # The conversation had already ended; only the provider's last word was lost.
+                event = ProviderEvent(ProviderEventKind.COMPLETED, record.provider_call_id)
+            if event is not None:
+                await self._apply(record, event, unit)
+            reported = event.kind.value if event is not None else "unknown"
+            if record.phase not in ("completed", "failed"):
+                # Nothing the provider said ends it legally (or it said nothing): a lost call.
+                detail = STUCK_DETAIL if event is None else f"stuck; provider said {reported}"
+                reason = FailureReason.CARRIER_ERROR
+                lifecycle.mark_failed(record, reason, self._now(), unit, detail)
+                await self._lines.release(record.practice_id, record.id, unit.session)
+            unit.note(
+                lambda: log.info("stuck_call_settled", call_id=call_id, was=phase, said=reported)
+            )
+            return True
+
+        return await self._on_call(call_id, work, False)
 
     # ----- internals -------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from sightsync.common.logging import get_logger
 from sightsync.common.messages.calls import PlaceCall
 from sightsync.dialer.adapters.call_records import CallRecord
 from sightsync.dialer.adapters.calls import MongoCallRepository
+from sightsync.dialer.domain.caller_id import normalise_caller_id
 
 log = get_logger(__name__)
 
@@ -36,6 +37,8 @@ class HandlePlaceCall:
             patient=message.patient,
             practice_name=message.practice_name,
             caller_id=message.caller_id,
+            # The practice's number as of acceptance; placement records the one dialled.
+            sender=normalise_caller_id(message.caller_id),
             nation=message.nation,
             accepted_at=message.accepted_at,
             correlation_id=context.envelope.correlation_id,
