@@ -64,7 +64,11 @@ class WebhookEndpointUpdateRequest(BaseModel):
     model_config = ConfigDict(
         strict=True,
         extra="forbid",
-        json_schema_extra={"examples": [{"enabled": True}, {"events": ["appointment.booked"]}]},
+        json_schema_extra={
+            # What the validator below enforces, said in the schema too.
+            "minProperties": 1,
+            "examples": [{"enabled": True}, {"events": ["appointment.booked"]}],
+        },
     )
 
     url: str | None = Field(
