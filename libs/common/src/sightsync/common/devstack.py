@@ -1,7 +1,7 @@
 """Local stack for `make run`, `make test` and benchmarks.
 
 Starts what the services need when it is not already there (RabbitMQ, and the embedded
-SecantusDB server when MONGODB_URL is unset), then runs the four services under one
+SecantusDB server when MONGODB_URL is unset), then runs every service under one
 supervisor with their logs prefixed, and stops everything cleanly on Ctrl-C.
 """
 
