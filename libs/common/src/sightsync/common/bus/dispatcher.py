@@ -72,6 +72,7 @@ class Dispatcher:
         async def work(session: AsyncClientSession | None) -> tuple[bool, Any]:
             context.session = session
             context.emitted.clear()
+            context.committed_hooks.clear()
             if (
                 not is_request
                 and self._store
@@ -100,6 +101,8 @@ class Dispatcher:
             log.info("message_already_handled", message_type=envelope.type)
             return None
         await self._after_commit(context.emitted)
+        for hook in context.committed_hooks:
+            hook()
         if is_request:
             return Reply(ok=True, result=_as_result(result))
         return None

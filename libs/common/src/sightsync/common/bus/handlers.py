@@ -23,6 +23,7 @@ class MessageContext:
     clock: Clock
     session: AsyncClientSession | None = None
     emitted: list[Envelope] = field(default_factory=list)
+    committed_hooks: list[Callable[[], None]] = field(default_factory=list)
 
     def emit(self, message: Message, *, practice_id: str | None = None) -> Envelope:
         """Queue a follow-on message; it is published only if the handler's work commits."""
@@ -35,6 +36,13 @@ class MessageContext:
         )
         self.emitted.append(envelope)
         return envelope
+
+    def after_commit(self, hook: Callable[[], None]) -> None:
+        """Run `hook` once the handler's work has committed (metrics, logs of the outcome).
+
+        A transaction may be retried, so anything counted inside it could count twice.
+        """
+        self.committed_hooks.append(hook)
 
 
 @dataclass(frozen=True)

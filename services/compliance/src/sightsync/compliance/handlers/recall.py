@@ -110,16 +110,7 @@ class RecallHandlers:
             practice_id=practice.id,
         )
         context.emit(_place_call(call, practice, patient), practice_id=practice.id)
-        # Counted and logged before commit: a commit rerun after a transient error can
-        # count an acceptance twice. Counting after commit needs a dispatcher hook we lack.
-        _count("accepted")
-        log.info(
-            "recall_accepted",
-            call_id=call.id,
-            practice_id=practice.id,
-            patient_id=patient.id,
-            overage=call.overage,
-        )
+        context.after_commit(lambda: _report_acceptance(call))
         return _accepted(call)
 
     async def eligibility(
@@ -203,3 +194,14 @@ def _accepted(call: AcceptedCall) -> RecallAccepted:
 
 def _count(rule: str) -> None:
     RECALL_DECISIONS.labels(rule).inc()
+
+
+def _report_acceptance(call: AcceptedCall) -> None:
+    _count("accepted")
+    log.info(
+        "recall_accepted",
+        call_id=call.id,
+        practice_id=call.practice_id,
+        patient_id=call.patient_id,
+        overage=call.overage,
+    )
