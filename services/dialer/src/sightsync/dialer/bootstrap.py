@@ -9,6 +9,7 @@ from sightsync.common.outbox import MongoMessageStore
 from sightsync.common.runner import ServiceApp, build_messaging
 from sightsync.common.storage import Document, create_client
 from sightsync.dialer.adapters.calls import CALL_INDEXES, MongoCallRepository
+from sightsync.dialer.adapters.opt_out_register import MongoOptOutRegister
 from sightsync.dialer.adapters.pacer import MongoPacer
 from sightsync.dialer.adapters.practice_lines import MongoPracticeLines
 from sightsync.dialer.adapters.practices import MongoPracticeDirectory
@@ -25,6 +26,7 @@ from sightsync.dialer.entrypoints.twilio_sms import TwilioSmsWebhook
 from sightsync.dialer.entrypoints.twilio_webhooks import TwilioWebhooks
 from sightsync.dialer.handlers.call_desk import CallDesk
 from sightsync.dialer.handlers.conversation_turns import Conversations
+from sightsync.dialer.handlers.placement_claims import PlacementClaims
 from sightsync.dialer.handlers.registry import build_registry
 from sightsync.dialer.handlers.sms_opt_outs import SmsOptOuts
 from sightsync.dialer.settings import DialerSettings
@@ -50,9 +52,17 @@ def bootstrap(
     slots = MongoSlotBook(db)
     lines = MongoPracticeLines(db, settings.max_concurrent_calls_per_practice)
     pacer = MongoPacer(db, settings.calls_per_second)
+    opted_out = MongoOptOutRegister(db)
 
     wake: list[PlacementScheduler] = []
-    registry = build_registry(calls, practices, slots, lambda: wake[0].wake() if wake else None)
+    registry = build_registry(
+        calls,
+        practices,
+        slots,
+        opted_out,
+        lines,
+        lambda: wake[0].wake() if wake else None,
+    )
     bus, relay = build_messaging(SERVICE, settings, clock, registry, mongo, db)
     runner = UnitRunner(mongo, MongoMessageStore(db, clock), relay, clock)
 
@@ -60,8 +70,10 @@ def bootstrap(
     desk = CallDesk(runner, calls, lines, conversations, clock, telephony.name, telephony.hang_up)
     if isinstance(telephony, SimulatedTelephony):
         telephony.attach(desk)
+    claims = PlacementClaims(runner, calls, opted_out, lines)
     scheduler = PlacementScheduler(
         calls,
+        claims,
         practices,
         lines,
         pacer,

@@ -9,12 +9,15 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from sightsync.common.storage import CollectionIndexes, Document
-from sightsync.dialer.adapters.call_records import LIVE_PHASES, CallRecord
+from sightsync.dialer.adapters.call_records import ACTIVE_PHASES, LIVE_PHASES, CallRecord
 from sightsync.dialer.adapters.unit_of_work import StaleRecord
+from sightsync.dialer.domain.opt_out_register import OptOutScope
 
 CALLS = "calls"
 # Far more calls than one number ever gets from one sender; a bound on a webhook's work.
 CALLED_FROM_LIMIT = 1000
+# Far more unfinished calls than one patient or number ever has; a bound on an opt-out's work.
+REACHED_LIMIT = 1000
 
 CALL_INDEXES = CollectionIndexes(
     CALLS,
@@ -25,6 +28,8 @@ CALL_INDEXES = CollectionIndexes(
         IndexModel([("provider_call_id", ASCENDING)], sparse=True),
         # A patient's text back: the calls made to their number from the number texted.
         IndexModel([("patient.phone_number", ASCENDING), ("sender", ASCENDING)]),
+        # An opt-out by patient id: that patient's calls not yet ended.
+        IndexModel([("patient.patient_id", ASCENDING), ("phase", ASCENDING)]),
     ),
 )
 
@@ -98,7 +103,31 @@ class MongoCallRepository:
         pairs = {(doc["practice_id"], doc["patient"]["patient_id"]) async for doc in cursor}
         return sorted(pairs)
 
-    async def claim(self, call_id: str, now: datetime, lease: timedelta) -> CallRecord | None:
+    async def reached_by(
+        self, scope: OptOutScope, session: AsyncClientSession | None
+    ) -> list[CallRecord]:
+        """Calls not yet ended that an opt-out reaches: its patient's or its number's, at
+        its practice or at every practice."""
+        ways: list[dict[str, str]] = []
+        if scope.patient_id:
+            ways.append({"patient.patient_id": scope.patient_id})
+        if scope.number:
+            ways.append({"patient.phone_number": scope.number})
+        if not ways:
+            return []
+        query: dict[str, object] = {"$or": ways, "phase": {"$in": ["queued", *ACTIVE_PHASES]}}
+        if scope.practice_id is not None:
+            query["practice_id"] = scope.practice_id
+        cursor = self._calls.find(query, session=session).limit(REACHED_LIMIT)
+        return [CallRecord.model_validate(doc) async for doc in cursor]
+
+    async def claim(
+        self,
+        call_id: str,
+        now: datetime,
+        lease: timedelta,
+        session: AsyncClientSession | None = None,
+    ) -> CallRecord | None:
         """Take a due call for this replica, atomically.
 
         Only one replica's conditional update can match, so only one goes on to the
@@ -111,6 +140,7 @@ class MongoCallRepository:
                 "$inc": {"claims": 1, "version": 1},
             },
             return_document=ReturnDocument.AFTER,
+            session=session,
         )
         return None if doc is None else CallRecord.model_validate(doc)
 

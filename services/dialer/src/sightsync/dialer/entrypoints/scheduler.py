@@ -2,7 +2,8 @@
 
 Each pass first looks after claims whose placement never reported back (a replica died
 between claiming and hearing from the provider), then takes due calls one by one: claim
-atomically, re-check the calling window, take a practice line and a pacing token, dial.
+atomically unless the patient opted out, re-check the calling window, take a practice line
+and a pacing token, look at the opt-out register once more, dial.
 A call that has to wait goes back to the queue with a later due time, so waiting holds
 no bus message and survives restarts.
 """
@@ -24,7 +25,9 @@ from sightsync.dialer.adapters.practices import MongoPracticeDirectory, Practice
 from sightsync.dialer.adapters.telephony.base import Placement, PlacementRefused, Telephony
 from sightsync.dialer.domain.call_state import FailureReason
 from sightsync.dialer.domain.calling_window import check_window, warm_up
+from sightsync.dialer.domain.opt_out_register import OPTED_OUT_DETAIL
 from sightsync.dialer.handlers.call_desk import CallDesk
+from sightsync.dialer.handlers.placement_claims import PlacementClaims
 
 log = get_logger(__name__)
 
@@ -36,6 +39,7 @@ class PlacementScheduler:
     def __init__(
         self,
         calls: MongoCallRepository,
+        claims: PlacementClaims,
         practices: MongoPracticeDirectory,
         lines: MongoPracticeLines,
         pacer: MongoPacer,
@@ -47,6 +51,7 @@ class PlacementScheduler:
         lease_seconds: float,
     ) -> None:
         self._calls = calls
+        self._claims = claims
         self._practices = practices
         self._lines = lines
         self._pacer = pacer
@@ -92,9 +97,9 @@ class PlacementScheduler:
 
     async def _attempt(self, call_id: str) -> None:
         now = self._clock.now()
-        record = await self._calls.claim(call_id, now, self._lease)
+        record = await self._claims.claim(call_id, now, self._lease)
         if record is None:
-            return  # another replica took it
+            return  # another replica took it, or the patient opted out
         practice = await self._practices.get(record.practice_id)
 
         window = check_window(now, practice.nation if practice else record.nation)
@@ -124,6 +129,10 @@ class PlacementScheduler:
         await self._place(record, practice)
 
     async def _place(self, record: CallRecord, practice: PracticeProfile | None) -> None:
+        if await self._claims.opted_out(record):
+            # The opt-out landed after the claim: the last moment it can still be honoured.
+            await self._desk.give_up(record.id, OPTED_OUT_DETAIL)
+            return
         placement = self._placement(record, practice)
         try:
             provider_call_id = await self._telephony.place(placement)
