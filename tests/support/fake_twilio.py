@@ -6,12 +6,17 @@ for, the voice webhook on answer, the returned TwiML followed verb by verb (Say,
 Redirect, Hangup) with a scripted patient answering each Gather, and an asynchronous
 answering-machine result. Every request it sends carries an X-Twilio-Signature computed
 as Twilio computes it, by our own signer below.
+
+Ending a call follows Twilio's rule: `Status=canceled` ends a call still queued or ringing
+and leaves an answered one alone; `Status=completed` ends an answered call and is refused
+(400, code 21220) for one not yet answered.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 import secrets
@@ -32,6 +37,7 @@ from sightsync.dialer.domain.scripts import PatientScript, ProviderReport, scrip
 
 API_VERSION = "2010-04-01"
 _MAX_TWIML_STEPS = 40
+_NOT_ANSWERED = frozenset({"queued", "initiated", "ringing"})
 
 
 def twilio_signature(auth_token: str, url: str, params: Mapping[str, str]) -> str:
@@ -93,13 +99,17 @@ class FakeTwilio:
         *,
         answer: Callable[[str], tuple[Answer, PatientScript]] = scripted_answer,
         step_seconds: float = 0.02,
+        ring_seconds: float = 0.0,
     ) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
         self._answer = answer
         self._step = step_seconds
+        # How long a call rings before it is answered (or not); a cancel ends it meanwhile.
+        self._ring = ring_seconds
         self.create_requests: list[dict[str, Any]] = []
         self.hang_up_requests: list[str] = []
+        self.refused_updates: list[tuple[str, str]] = []
         self.calls: dict[str, FakeCall] = {}
         self.sent: list[SentRequest] = []
         self._tasks: set[asyncio.Task[None]] = set()
@@ -116,6 +126,7 @@ class FakeTwilio:
         prefix = f"/{API_VERSION}/Accounts/{{account}}"
         app.router.add_post(f"{prefix}/Calls.json", self._create_call)
         app.router.add_get(f"{prefix}/Calls.json", self._list_calls)
+        app.router.add_get(f"{prefix}/Calls/{{sid}}.json", self._fetch_call)
         app.router.add_post(f"{prefix}/Calls/{{sid}}.json", self._update_call)
         self._http = aiohttp.ClientSession()
         self._runner = web.AppRunner(app, access_log=None)
@@ -191,6 +202,14 @@ class FakeTwilio:
             }
         )
 
+    async def _fetch_call(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return _twilio_error(401, 20003, "Authenticate")
+        call = self.calls.get(request.match_info["sid"])
+        if call is None:
+            return _twilio_error(404, 20404, "Not found")
+        return web.json_response(self._resource(call))
+
     async def _update_call(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
             return _twilio_error(401, 20003, "Authenticate")
@@ -198,9 +217,17 @@ class FakeTwilio:
         if call is None:
             return _twilio_error(404, 20404, "Not found")
         form = await request.post()
-        if form.get("Status") in ("completed", "canceled"):
+        status = form.get("Status")
+        if status == "completed" and call.status in _NOT_ANSWERED:
+            self.refused_updates.append((call.sid, status))
+            return _twilio_error(400, 21220, "Call is not in-progress. Cannot complete.")
+        if (status == "completed" and call.status == "in-progress") or (
+            status == "canceled" and call.status in _NOT_ANSWERED
+        ):
             self.hang_up_requests.append(call.sid)
             call.hung_up.set()
+            if status == "canceled":
+                call.status = "canceled"
         return web.json_response(self._resource(call))
 
     def _resource(self, call: FakeCall) -> dict[str, Any]:
@@ -224,6 +251,9 @@ class FakeTwilio:
         answer, script = self._answer(call.to)
         await self._status(call, "initiated", "initiated")
         await self._status(call, "ringing", "ringing")
+        if await self._canceled_while_ringing(call):
+            await self._status(call, "completed", "canceled")
+            return
         if answer in (Answer.BUSY, Answer.NO_ANSWER, Answer.FAILED):
             await self._status(call, "completed", answer.value)
             return
@@ -239,6 +269,12 @@ class FakeTwilio:
             await self._follow(call, twiml, script)
         duration = round(time.monotonic() - call.answered_at)
         await self._status(call, "completed", "completed", CallDuration=str(duration))
+
+    async def _canceled_while_ringing(self, call: FakeCall) -> bool:
+        if self._ring > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(call.hung_up.wait(), self._ring)
+        return call.hung_up.is_set()
 
     async def _follow(self, call: FakeCall, twiml: str, script: PatientScript) -> None:
         for _ in range(_MAX_TWIML_STEPS):

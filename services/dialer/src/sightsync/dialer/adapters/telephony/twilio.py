@@ -27,6 +27,10 @@ WEBHOOK_PREFIX = "/telephony/twilio"
 STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"]
 # A lookup after a crash searches calls started a little before the claim was taken.
 _LOOKUP_SLACK = timedelta(minutes=2)
+# Twilio ends a call not yet answered only with Status=canceled, and an answered one only
+# with Status=completed; a call in any other state has already ended.
+_UNANSWERED = frozenset({"queued", "initiated", "ringing"})
+_ANSWERED = "in-progress"
 
 
 def webhook_url(public_base_url: str, kind: str, call_id: str) -> str:
@@ -133,7 +137,18 @@ class TwilioTelephony:
         return ProviderEvent(kind, provider_call_id, duration)
 
     async def hang_up(self, provider_call_id: str) -> None:
-        await self._api.calls(provider_call_id).update_async(status="completed")
+        call = self._api.calls(provider_call_id)
+        try:
+            status = str((await call.fetch_async()).status)
+        except TwilioRestException as error:
+            if error.status == 404:
+                return
+            raise
+        if status in _UNANSWERED:
+            status = str((await call.update_async(status="canceled")).status)
+            # Twilio ignores a cancel for a call answered since we looked; end that one below.
+        if status == _ANSWERED:
+            await call.update_async(status="completed")
 
     @property
     def _api(self) -> Client:
