@@ -1,0 +1,81 @@
+"""One figure with the real rate limit on: a second gateway with the default limit.
+
+Every other benchmark runs with a limit nobody reaches. Here a fresh key sends more than a
+minute's allowance through a gateway replica started with the default
+RATE_LIMIT_PER_MINUTE, so most answers are 429s: the figures say how many got through and
+what a refusal costs next to the bare aiohttp floor.
+"""
+
+from __future__ import annotations
+
+from bench.context import BenchContext
+from bench.schema import figure
+from bench.stack import start_gateway_replica
+from bench.stats import mean_of
+from sightsync.gateway.settings import GatewaySettings
+
+CONCURRENCY = 8
+REQUESTS = 600
+MAX_SECONDS = 15.0
+
+
+async def rate_limit(ctx: BenchContext) -> None:
+    limit = int(GatewaySettings.model_fields["rate_limit_per_minute"].default)
+    process, port = start_gateway_replica(ctx.stack, RATE_LIMIT_PER_MINUTE=str(limit))
+    ctx.monitor.track("gateway-limited", process.pid)
+    practice = await ctx.practice()
+    await ctx.seed_patients(practice.practice_id, 200)
+    await ctx.settle()
+
+    before = await ctx.bare_http(CONCURRENCY)
+    measured = await ctx.http(
+        f"GET /patients, real limit {limit}/min c={CONCURRENCY}",
+        f"http://127.0.0.1:{port}/api/v1/patients?limit=100",
+        CONCURRENCY,
+        headers=practice.headers,
+        max_requests=REQUESTS,
+        max_seconds=MAX_SECONDS,
+        warmup_requests=0,
+    )
+    after = await ctx.bare_http(CONCURRENCY)
+
+    statuses = measured["statuses"]
+    refused = measured["latency_ms_by_status"].get("429", {})
+    bare_p50 = mean_of([before["latency_ms"].get("p50"), after["latency_ms"].get("p50")])
+    bare_rate = mean_of([before["throughput_per_second"], after["throughput_per_second"]])
+    name = "rate_limit"
+    ctx.figures.extend(
+        [
+            figure(
+                name,
+                f"requests let through in one minute's window ({REQUESTS} sent)",
+                float(statuses.get("200", 0)),
+                "requests",
+                baseline="RATE_LIMIT_PER_MINUTE in force",
+                baseline_value=float(limit),
+                note="a run that straddles a window boundary may let up to twice through",
+            ),
+            figure(
+                name,
+                f"answers/s with the real limit, {CONCURRENCY} clients (mostly 429)",
+                measured["throughput_per_second"],
+                "req/s",
+                baseline=f"bare aiohttp, {CONCURRENCY} clients",
+                baseline_value=bare_rate,
+            ),
+            figure(
+                name,
+                f"429 answer p50 latency, {CONCURRENCY} clients",
+                refused.get("p50"),
+                "ms",
+                baseline=f"bare aiohttp p50, {CONCURRENCY} clients",
+                baseline_value=bare_p50,
+            ),
+        ]
+    )
+    ctx.details[name] = {
+        "limit_per_minute": limit,
+        "run": measured,
+        "bare_before": before,
+        "bare_after": after,
+    }
