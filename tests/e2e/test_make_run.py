@@ -69,6 +69,49 @@ def _wait_for(check: Any, timeout: float, what: str, process: subprocess.Popen[b
     raise AssertionError(f"{what} within {timeout} s")
 
 
+def _recall(api: str, api_key: str, number: str) -> str:
+    status, upserted = _http(
+        "POST", f"{api}/patients", {"first_name": "Sam", "phone_number": number}, api_key
+    )
+    assert status == 200, upserted
+    patient_id: str = upserted["patient"]["id"]
+    status, recall = _http("POST", f"{api}/recall", {"patient_id": patient_id}, api_key)
+    assert status == 202, recall
+    assert recall["status"] == "calling"
+    return patient_id
+
+
+def _recall_books_and_opts_out_within_five_seconds(
+    api: str, api_key: str, process: subprocess.Popen[bytes]
+) -> None:
+    """The simulated patient ending in 1 books; the one ending in 6 presses 9 to opt out."""
+    booking = _recall(api, api_key, "07700900001")
+    opting_out = _recall(api, api_key, "07700900006")
+
+    def booked() -> bool:
+        status, body = _http("GET", f"{api}/appointments?patient_id={booking}", key=api_key)
+        return (
+            status == 200 and body["total"] == 1 and body["appointments"][0]["status"] == "booked"
+        )
+
+    def opted_out() -> bool:
+        status, body = _http("GET", f"{api}/patients/{opting_out}", key=api_key)
+        return status == 200 and body["patient"]["opted_out"] is True
+
+    booked_after = _wait_for(booked, 5, "the appointment booked", process)
+    opted_out_after = _wait_for(opted_out, 5, "the opt-out recorded", process)
+    sys.stderr.write(
+        f"make run: booked after {booked_after:.2f} s, opted out after {opted_out_after:.2f} s\n"
+    )
+    status, refused = _http("POST", f"{api}/recall", {"patient_id": opting_out}, api_key)
+    assert status == 409, refused
+
+    status, usage = _http("GET", f"{api}/usage", key=api_key)
+    assert status == 200, usage
+    # The two accepted calls, and not the refused one: what compliance enforced.
+    assert usage["calls"]["used"] == 2
+
+
 def test_make_run_serves_the_api_and_stops_cleanly(tmp_path: Path, broker_vhost: str) -> None:
     # Every service the supervisor runs (the four of the recall flow, and any added since).
     ports = {name: free_port() for name, _, _ in SERVICES}
@@ -108,15 +151,7 @@ def test_make_run_serves_the_api_and_stops_cleanly(tmp_path: Path, broker_vhost:
         assert api_key.startswith("nvc_live_")
 
         api = f"http://127.0.0.1:{ports['gateway']}/api/v1"
-        status, upserted = _http(
-            "POST", f"{api}/patients", {"first_name": "Sam", "phone_number": "07700900123"}, api_key
-        )
-        assert status == 200, upserted
-        status, recall = _http(
-            "POST", f"{api}/recall", {"patient_id": upserted["patient"]["id"]}, api_key
-        )
-        assert status == 202, recall
-        assert recall["status"] == "calling"
+        _recall_books_and_opts_out_within_five_seconds(api, api_key, process)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
