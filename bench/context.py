@@ -98,7 +98,14 @@ class BenchContext:
         pids = {name: self.stack.pids[name] for name in names if name in self.stack.pids}
         return asyncio.create_task(record(pids, seconds, self.stack.log_path.parent))
 
-    async def http(self, label: str, url: str, concurrency: int, **options: Any) -> dict[str, Any]:
+    async def http(
+        self,
+        label: str,
+        url: str,
+        concurrency: int,
+        profile: tuple[str, ...] = (),
+        **options: Any,
+    ) -> dict[str, Any]:
         scenario = {
             "kind": "http",
             "url": url,
@@ -108,7 +115,7 @@ class BenchContext:
             "warmup_requests": options.pop("warmup_requests", 2 * concurrency),
             **options,
         }
-        return await self.load(label, scenario)
+        return await self.load(label, scenario, profile)
 
     async def database_operations(self) -> dict[str, int]:
         """The database server's operation counters (everything it served, not only us)."""
@@ -238,16 +245,18 @@ class BenchContext:
             self._seeder = seeder
         return self._seeder
 
-    async def seed_patients(self, practice_id: str, count: int) -> list[str]:
+    async def seed_patients(
+        self, practice_id: str, count: int, deadline: float | None = None
+    ) -> list[str]:
         seeder = await self.seeder()
-        return await seeder.seed(practice_id, self.phones.take(count), count)
+        return await seeder.seed(practice_id, self.phones.take(count), count, deadline)
 
     async def seed_practices(
-        self, practice_ids: list[str], count_each: int
+        self, practice_ids: list[str], count_each: int, deadline: float | None = None
     ) -> dict[str, list[str]]:
         seeder = await self.seeder()
         first = self.phones.take(count_each * len(practice_ids))
-        return await seeder.seed_many(practice_ids, first, count_each)
+        return await seeder.seed_many(practice_ids, first, count_each, deadline)
 
     # ----- pacing -----------------------------------------------------------------------
 

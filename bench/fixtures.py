@@ -11,6 +11,7 @@ compliance could not read fails the run instead of skewing it.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -132,17 +133,25 @@ class PatientSeeder:
         self._template = stored
         return stored
 
-    async def seed(self, practice_id: str, first_number: int, count: int) -> list[str]:
+    async def seed(
+        self, practice_id: str, first_number: int, count: int, deadline: float | None = None
+    ) -> list[str]:
         """Insert `count` patients numbered from `first_number`; returns their ids."""
-        seeded = await self.seed_many([practice_id], first_number, count)
+        seeded = await self.seed_many([practice_id], first_number, count, deadline)
         return seeded[practice_id]
 
     async def seed_many(
-        self, practice_ids: list[str], first_number: int, count_each: int
+        self,
+        practice_ids: list[str],
+        first_number: int,
+        count_each: int,
+        deadline: float | None = None,
     ) -> dict[str, list[str]]:
         """`count_each` patients for every practice, written in batches that mix practices.
 
-        Numbers run from `first_number`, one per patient, so they never repeat.
+        Numbers run from `first_number`, one per patient, so they never repeat. No batch
+        starts after `deadline` (time.monotonic()), so fewer may be written: the ids
+        returned are the ones that were.
         """
         if self._template is None:
             raise RuntimeError("learn_template first")
@@ -156,15 +165,29 @@ class PatientSeeder:
         batch: list[Document] = []
         for document in documents:
             batch.append(document)
-            ids[document["practice_id"]].append(document["_id"])
             if len(batch) == SEED_BATCH:
-                await self._db[PATIENTS].insert_many(batch, ordered=False)
+                if not await self._insert(batch, ids, deadline):
+                    break
                 batch = []
-        if batch:
-            await self._db[PATIENTS].insert_many(batch, ordered=False)
-        if count_each:
-            await self._check_readable(practice_ids[0], ids[practice_ids[0]][0])
+        else:
+            await self._insert(batch, ids, deadline)
+        first = ids[practice_ids[0]]
+        if first:
+            await self._check_readable(practice_ids[0], first[0])
         return ids
+
+    async def _insert(
+        self, batch: list[Document], ids: dict[str, list[str]], deadline: float | None
+    ) -> bool:
+        """Write one batch unless the deadline has passed; False when it was not written."""
+        if not batch:
+            return True
+        if deadline is not None and time.monotonic() > deadline:
+            return False
+        await self._db[PATIENTS].insert_many(batch, ordered=False)
+        for document in batch:
+            ids[document["practice_id"]].append(document["_id"])
+        return True
 
     async def _check_readable(self, practice_id: str, patient_id: str) -> None:
         patient = await MongoPatientRepository(self._db).get(practice_id, patient_id, None)

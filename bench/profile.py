@@ -19,6 +19,8 @@ from typing import Any
 RATE_HZ = 50
 TOP = 12
 TRUNK_SHARE = 0.8
+# Frames that only say "a thread or an event loop is running": never the answer.
+_PLUMBING = ("asyncio/", "threading.py", "<module>", "run_service (", "main (")
 _FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^()]*?)(?::\d+)?\)$")
 
 
@@ -64,12 +66,20 @@ def top_functions(collapsed: str, top: int = TOP) -> dict[str, Any]:
     if not samples:
         return {"samples": 0, "self": [], "inclusive": []}
     # Frames on nearly every stack (the event loop, a thread's bootstrap) say nothing.
-    branches = [(name, n) for name, n in inclusive.most_common() if n / samples < TRUNK_SHARE]
+    branches = [
+        (name, n)
+        for name, n in inclusive.most_common()
+        if n / samples < TRUNK_SHARE and not _plumbing(name)
+    ]
     return {
         "samples": samples,
         "self": [[name, round(n / samples, 3)] for name, n in self_time.most_common(top)],
         "inclusive": [[name, round(n / samples, 3)] for name, n in branches[:top]],
     }
+
+
+def _plumbing(name: str) -> bool:
+    return any(marker in name for marker in _PLUMBING)
 
 
 async def record(pids: dict[str, int], seconds: float, work_dir: Path) -> dict[str, Any]:

@@ -68,19 +68,21 @@ def _plans(growth: dict[str, Any] | None) -> list[str]:
         "|---|---|---|---|---|---:|---|",
     ]
     for stage in growth["stages"]:
-        for series in ("one_practice", "spread"):
+        for series, where in (
+            ("one_practice", f"1 practice of {stage['one_practice_size']:,}"),
+            ("spread", f"{stage['spread_total']:,} across 100"),
+        ):
             plans = stage[series]["plans"]
             for role, explained in plans.items():
                 plan = explained.get("plan")
                 if plan is None:
                     lines.append(
-                        f"| {stage['size']:,} {series} | {role} | error: "
-                        f"{explained.get('error', '')[:60]} | | | | |"
+                        f"| {where} | {role} | error: {explained.get('error', '')[:60]} | | | | |"
                     )
                     continue
                 examined = f"{plan.get('keys_examined')} / {plan.get('docs_examined')}"
                 lines.append(
-                    f"| {stage['size']:,} {series} | {role} | {plan['stages']} | "
+                    f"| {where} | {role} | {plan['stages']} | "
                     f"{plan['index']} | {plan['blocking_sort']} | {examined} | "
                     f"{plan.get('index_provides_sort_on_mongodb', '')} |"
                 )

@@ -85,7 +85,7 @@ def _trim(events: list[tuple[Event, datetime]], count: int) -> list[tuple[Event,
 
 async def events(ctx: BenchContext) -> None:
     total = int(ctx.options.get("events", DEFAULT_EVENTS))
-    cap = float(ctx.options.get("drain_cap_seconds", 120.0))
+    cap = float(ctx.options.get("drain_cap_seconds", 100.0))
     practice = (await ctx.practices(1))[0]
     clock = clock_from_environment(ctx.stack.env)
     bodies = [

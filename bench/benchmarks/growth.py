@@ -13,25 +13,21 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
+from bench.benchmarks.growth_plans import CompliancePlans
 from bench.context import BenchContext
 from bench.fixtures import PracticeKey
-from bench.plans import CommandCapture, equality_fields, index_provides_sort, summarise_plan
+from bench.plans import CommandCapture
 from bench.schema import figure
 from bench.stats import summarise
 from sightsync.common.storage import Document
-from sightsync.compliance.adapters.indexes import COMPLIANCE_INDEXES
-from sightsync.compliance.adapters.patients import PATIENTS, MongoPatientRepository
+from sightsync.compliance.adapters.patients import MongoPatientRepository
 
 SIZES = (1_000, 10_000, 100_000)
 PRACTICES = 100
 RECALLS_PER_STAGE = 5
 LIST_LIMIT = 100
-REPOSITORY_BUDGET_SECONDS = 15.0
+REPOSITORY_BUDGET_SECONDS = 10.0
 REPOSITORY_SAMPLES = 3
-# Executing an explain costs a whole query; above this the plan is read without running it.
-EXECUTED_EXPLAIN_UP_TO = 10_000
-# The commands `_plans` makes the repository send, in order.
-_ROLES = ("list_find", "list_count", "recall_get")
 
 
 async def growth(ctx: BenchContext) -> None:
@@ -48,7 +44,7 @@ async def growth(ctx: BenchContext) -> None:
         stages = await _stages(ctx, sizes, big, spread, repository, capture, client)
     finally:
         await client.close()
-    _figures(ctx, sizes, stages, raw_find)
+    _figures(ctx, stages, raw_find)
     ctx.details["growth"] = {
         "sizes": sizes,
         "practices_in_spread": PRACTICES,
@@ -67,32 +63,57 @@ async def _stages(
     capture: CommandCapture,
     client: AsyncMongoClient[Document],
 ) -> list[dict[str, Any]]:
+    # One budget for all the seeding (settling and measuring do not count against it):
+    # SecantusDB's inserts slow down as the collection grows, and a run has minutes, not
+    # tens of them. Past it, stages are measured at the sizes reached, and say so.
+    budget = float(ctx.options.get("growth_seed_budget_seconds", 150.0))
     stages = []
-    in_big, per_practice = 0, 0
+    in_big, in_watched, spread_total = 0, 0, 0
+    # Patients not yet recalled, newest last; recalled ones stay in their practice.
     big_ids: list[str] = []
     watched_ids: list[str] = []
+    spread_ids = [practice.practice_id for practice in spread]
     for size in sizes:
         # Seeding is the database's busiest work here; nothing else should compete with it.
         await ctx.settle(max_seconds=60.0)
         started = time.monotonic()
-        big_ids += await ctx.seed_patients(big.practice_id, size - in_big)
-        each = size // PRACTICES
-        seeded_spread = await ctx.seed_practices(
-            [practice.practice_id for practice in spread], each - per_practice
+        deadline = started + budget
+        # The spread first: it answers whether other practices' data costs anything.
+        seeded = await ctx.seed_practices(
+            spread_ids, max(0, size // PRACTICES - in_watched), deadline
         )
-        watched_ids += seeded_spread[spread[0].practice_id]
-        in_big, per_practice = size, each
-        seeded = time.monotonic() - started
-        _progress(f"growth: seeded to {size:,} per series in {seeded:.1f}s")
+        spread_total += sum(len(ids) for ids in seeded.values())
+        in_watched += len(seeded[spread_ids[0]])
+        watched_ids += seeded[spread_ids[0]]
+        added = await ctx.seed_patients(big.practice_id, max(0, size - in_big), deadline)
+        in_big += len(added)
+        big_ids += added
+        seconds = time.monotonic() - started
+        budget -= seconds
+        _progress(
+            f"growth: {in_big:,} in one practice, {spread_total:,} across {PRACTICES} "
+            f"(target {size:,}) after {seconds:.1f}s of seeding"
+        )
         await ctx.settle()
 
         measure = _Measure(ctx, repository, capture, client)
-        one = await measure(f"1 practice of {size:,}", big, big_ids, size)
+        one = await measure(f"1 practice of {in_big:,}", big, big_ids, in_big)
         across = await measure(
-            f"{size:,} across {PRACTICES} practices", spread[0], watched_ids, each
+            f"{spread_total:,} across {PRACTICES} practices",
+            spread[0],
+            watched_ids,
+            in_watched,
         )
         stages.append(
-            {"size": size, "seed_seconds": round(seeded, 1), "one_practice": one, "spread": across}
+            {
+                "target": size,
+                "one_practice_size": in_big,
+                "spread_total": spread_total,
+                "reached": in_big >= size and spread_total >= size,
+                "seed_seconds": round(seconds, 1),
+                "one_practice": one,
+                "spread": across,
+            }
         )
     return stages
 
@@ -107,8 +128,9 @@ class _Measure:
     ) -> None:
         self._ctx = ctx
         self._repository = repository
-        self._capture = capture
-        self._client = client
+        self._plans = CompliancePlans(
+            repository, capture, client[ctx.stack.database("compliance")], LIST_LIMIT
+        )
 
     async def __call__(
         self, label: str, practice: PracticeKey, ids: list[str], practice_size: int
@@ -138,7 +160,7 @@ class _Measure:
         del ids[-RECALLS_PER_STAGE:]
         direct = await self._repository_timings(practice.practice_id)
         reads = await self._get_timings(practice.practice_id, ids[:REPOSITORY_SAMPLES])
-        plans = await self._plans(practice, ids[0], practice_size)
+        plans = await self._plans.explain(practice.practice_id, ids[0], practice_size)
         return {
             "practice_size": practice_size,
             "api_list": listed,
@@ -172,102 +194,27 @@ class _Measure:
                 break
         return summarise(timings)
 
-    async def _plans(
-        self, practice: PracticeKey, patient_id: str, practice_size: int
-    ) -> dict[str, Any]:
-        """Explain the list's find and count, and the recall's patient read, as sent."""
-        self._capture.commands.clear()
-        self._capture.recording = True
-        try:
-            await self._repository.page(
-                practice.practice_id, risk_category=None, due_before=None, limit=1, offset=0
-            )
-            await self._repository.get(practice.practice_id, patient_id, None)
-        finally:
-            self._capture.recording = False
-        verbosity = "executionStats" if practice_size <= EXECUTED_EXPLAIN_UP_TO else "queryPlanner"
-        database = self._client[self._ctx.stack.database("compliance")]
-        explained: dict[str, Any] = {}
-        for role, command in zip(_ROLES, self._capture.commands, strict=False):
-            if role == "list_find":
-                # Explain the page the API asks for, not the probe's one-document page.
-                command = {**command, "limit": LIST_LIMIT}
-            try:
-                result = await database.command({"explain": command, "verbosity": verbosity})
-            except Exception as error:  # noqa: BLE001 - an unexplainable command is reported, not fatal
-                explained[role] = {"command": _printable(command), "error": str(error)}
-                continue
-            summary = summarise_plan(result)
-            if role == "list_find" and summary["key_pattern"]:
-                summary["index_provides_sort_on_mongodb"] = index_provides_sort(
-                    summary["key_pattern"],
-                    equality_fields(command.get("filter", {})),
-                    list(command.get("sort", {}).items()),
-                )
-            explained[role] = {
-                "command": _printable(command),
-                "verbosity": verbosity,
-                "plan": summary,
-            }
-            if role == "list_find":
-                explained["list_find_hinted"] = await self._hinted(database, command, verbosity)
-        return explained
-
-    async def _hinted(
-        self, database: Any, command: dict[str, Any], verbosity: str
-    ) -> dict[str, Any]:
-        """The same find pinned to the index compliance declares for it, for comparison.
-
-        That is the index MongoDB's rule says returns this query's keys already sorted;
-        the hint is the bench's, never the product's.
-        """
-        declared = sorting_index(command)
-        if declared is None:
-            return {"error": "no declared index provides this sort"}
-        hinted = {**command, "hint": declared}
-        try:
-            result = await database.command({"explain": hinted, "verbosity": verbosity})
-        except Exception as error:  # noqa: BLE001 - reported beside the plan, not fatal
-            return {"command": _printable(hinted), "error": str(error)}
-        summary = summarise_plan(result)
-        summary["index_provides_sort_on_mongodb"] = True
-        return {"command": _printable(hinted), "verbosity": verbosity, "plan": summary}
-
-
-def sorting_index(command: dict[str, Any]) -> str | None:
-    """The name of compliance's declared patients index that serves the find's sort."""
-    equal = equality_fields(command.get("filter", {}))
-    sort = list(command.get("sort", {}).items())
-    for spec in COMPLIANCE_INDEXES:
-        if spec.collection != PATIENTS:
-            continue
-        for index in spec.indexes:
-            document = index.document
-            if index_provides_sort(dict(document["key"]), equal, sort):
-                return str(document["name"])
-    return None
-
-
-def _printable(command: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in command.items() if key != "$db"}
-
 
 def _figures(
     ctx: BenchContext,
-    sizes: tuple[int, ...],
     stages: list[dict[str, Any]],
     raw_find: dict[str, Any],
 ) -> None:
     raw_p50 = raw_find["latency_ms"].get("p50")
-    for series, title in (
-        ("one_practice", "1 practice of {size}"),
-        ("spread", "{size} across 100 practices"),
+    for series, title, size_of in (
+        ("one_practice", "1 practice of {size}", "one_practice_size"),
+        ("spread", "{size} across 100 practices", "spread_total"),
     ):
         first = stages[0][series]
         for stage in stages:
             run = stage[series]
-            where = title.format(size=f"{stage['size']:,}")
+            where = title.format(size=f"{stage[size_of]:,}")
             smallest = stage is stages[0]
+            short = (
+                ""
+                if stage[size_of] >= stage["target"]
+                else (f"seeding budget spent: {stage[size_of]:,} of {stage['target']:,} seeded")
+            )
             for what, value, first_value in (
                 (
                     "GET /patients?limit=100 p50 (200s only)",
@@ -298,9 +245,9 @@ def _figures(
                         "ms",
                         baseline="raw indexed find p50"
                         if smallest
-                        else f"same at {sizes[0]:,} (this run)",
+                        else f"same at {stages[0][size_of]:,} (this run)",
                         baseline_value=raw_p50 if smallest else first_value,
-                        note=_note(run, what),
+                        note="; ".join(part for part in (_note(run, what), short) if part),
                     )
                 )
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-
 from bench.__main__ import output_stem, selected_benchmarks
 from bench.benchmarks import BENCHMARKS
 from bench.benchmarks.events import call_events
@@ -11,6 +10,7 @@ from bench.benchmarks.recall import dispatch_latencies
 from bench.fixtures import PhoneBlocks, patient_body_template, phone_number, seeded_patient
 from bench.machine import cpu_model
 from bench.stack import weekday_morning
+
 from sightsync.common.clock import FrozenClock
 from sightsync.common.messages.calls import CallAccepted, CallCompleted, CallPlaced
 from sightsync.compliance.domain.phone import CallableNumber, check_stored_number
@@ -97,6 +97,7 @@ def test_dispatch_latency_matches_calls_by_id_and_skips_unplaced_ones() -> None:
 def test_selected_benchmarks_keep_the_full_order_and_refuse_unknown_names() -> None:
     assert selected_benchmarks("") == list(BENCHMARKS)
     assert selected_benchmarks("events, patients_list") == ["patients_list", "events"]
+    assert selected_benchmarks("recall,growth") == ["growth", "recall"]
     with pytest.raises(SystemExit, match="unknown"):
         selected_benchmarks("patients_lst")
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from bench.benchmarks.growth_plans import sorting_index
 from bench.plans import equality_fields, explainable, index_provides_sort, summarise_plan
 
 SORT = [("next_clinical_due_date", 1), ("_id", 1)]
@@ -89,3 +90,13 @@ def test_summarise_plan_of_a_planner_only_explain_has_no_counts() -> None:
     assert summary["stages"] == "COLLSCAN"
     assert summary["index"] is None
     assert summary["keys_examined"] is None
+
+
+def test_the_declared_index_for_the_list_is_the_one_that_gives_its_order() -> None:
+
+    listing = {"find": "patients", "filter": {"practice_id": "p"}, "sort": dict(SORT)}
+    by_risk = {**listing, "filter": {"practice_id": "p", "risk_category": "diabetic"}}
+
+    assert sorting_index(listing) == "practice_due_id"
+    assert sorting_index(by_risk) == "practice_risk_due_id"
+    assert sorting_index({**listing, "sort": {"first_name": 1}}) is None

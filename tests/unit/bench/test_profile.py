@@ -4,7 +4,9 @@ from bench.profile import frame_name, top_functions
 
 
 def test_frame_name_drops_line_numbers_and_long_paths() -> None:
-    frame = "page (/work/main/services/compliance/src/sightsync/compliance/adapters/patients.py:112)"
+    frame = (
+        "page (/work/main/services/compliance/src/sightsync/compliance/adapters/patients.py:112)"
+    )
 
     assert frame_name(frame) == "page (adapters/patients.py)"
 

@@ -15,7 +15,11 @@ def _document(figures: list[dict[str, Any]]) -> dict[str, Any]:
             "python": "3.11.7",
             "date": "2026-12-03T18:56:30+00:00",
         },
-        "run": {"started_at": "2026-12-03T18:56:30+00:00", "duration_seconds": 47.0, "selected": []},
+        "run": {
+            "started_at": "2026-12-03T18:56:30+00:00",
+            "duration_seconds": 47.0,
+            "selected": [],
+        },
         "figures": figures,
         "benchmarks": {},
         "processes": {"gateway": {"idle_rss_mib": 69.4, "peak_rss_mib": 72.3, "cpu_seconds": 1.8}},

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from bench.stats import format_number, format_ratio, mean_of, percentile, ratio, summarise
 
 
