@@ -6,11 +6,7 @@ from pymongo import ASCENDING, IndexModel
 
 from sightsync.common.storage import CollectionIndexes
 from sightsync.compliance.adapters.calls import CALLS
-from sightsync.compliance.adapters.patients import (
-    BY_PRACTICE_DUE_DATE,
-    BY_PRACTICE_RISK_DUE_DATE,
-    PATIENTS,
-)
+from sightsync.compliance.adapters.patients import PATIENTS
 from sightsync.compliance.adapters.tps_register import NUMBERS
 
 COMPLIANCE_INDEXES = (
@@ -30,7 +26,7 @@ COMPLIANCE_INDEXES = (
                     ("next_clinical_due_date", ASCENDING),
                     ("_id", ASCENDING),
                 ],
-                name=BY_PRACTICE_DUE_DATE,
+                name="practice_due_id",
             ),
             IndexModel(
                 [
@@ -39,7 +35,7 @@ COMPLIANCE_INDEXES = (
                     ("next_clinical_due_date", ASCENDING),
                     ("_id", ASCENDING),
                 ],
-                name=BY_PRACTICE_RISK_DUE_DATE,
+                name="practice_risk_due_id",
             ),
             # Opt-outs that only know the number, and register changes, find patients by it.
             IndexModel([("phone_e164", ASCENDING)], name="phone"),

@@ -19,8 +19,6 @@ from sightsync.compliance.domain.patient import Patient
 from sightsync.compliance.domain.recall_interval import RiskCategory
 
 PATIENTS = "patients"
-BY_PRACTICE_DUE_DATE = "practice_due_id"
-BY_PRACTICE_RISK_DUE_DATE = "practice_risk_due_id"
 # Stored only where asked for: lists leave the notes in the database.
 _WITHOUT_NOTES = {"clinical_notes": 0}
 
@@ -117,18 +115,14 @@ class MongoPatientRepository:
                 {"next_clinical_due_date": None},
                 {"next_clinical_due_date": {"$lt": date_to_text(due_before)}},
             ]
-        # Named, so the page is always read in index order and stops after offset + limit
-        # keys, instead of whichever index a plan race favours followed by an in-memory sort.
-        index = BY_PRACTICE_RISK_DUE_DATE if risk_category is not None else BY_PRACTICE_DUE_DATE
         cursor = (
             self._patients.find(query, _WITHOUT_NOTES)
             .sort([("next_clinical_due_date", ASCENDING), ("_id", ASCENDING)])
-            .hint(index)
             .skip(offset)
             .limit(limit)
         )
         patients = [_from_document(document) async for document in cursor]
-        return patients, await self._patients.count_documents(query, hint=index)
+        return patients, await self._patients.count_documents(query)
 
     async def opt_out(
         self,
