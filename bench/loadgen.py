@@ -37,6 +37,8 @@ class Tally:
     statuses: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     collected: list[list[Any]] = field(default_factory=list)
+    # (status, monotonic arrival) of every answer, when the scenario asks for it.
+    timeline: list[list[Any]] = field(default_factory=list)
 
     def record(self, status: str, elapsed_ms: float) -> None:
         self.latencies_ms.append(elapsed_ms)
@@ -78,6 +80,7 @@ async def drive(attempt: Attempt, scenario: dict[str, Any]) -> dict[str, Any]:
         "errors": dict(tally.errors),
         "loadgen_cpu_seconds": round(cpu_seconds, 3),
         "collected": tally.collected,
+        "timeline": tally.timeline,
     }
 
 
@@ -141,6 +144,7 @@ async def run_http(scenario: dict[str, Any]) -> dict[str, Any]:
     method = scenario.get("method", "GET")
     headers = {"Content-Type": "application/json", **scenario.get("headers", {})}
     collect = scenario.get("collect")
+    timeline = bool(scenario.get("timeline"))
     timeout = aiohttp.ClientTimeout(total=float(scenario.get("timeout_seconds", 30)))
     connector = aiohttp.TCPConnector(limit=int(scenario["concurrency"]))
 
@@ -159,6 +163,8 @@ async def run_http(scenario: dict[str, Any]) -> dict[str, Any]:
                 tally.errors[type(error).__name__] += 1
                 return
             tally.record(status, (time.perf_counter() - started) * 1000)
+            if timeline:
+                tally.timeline.append([status, time.monotonic()])
             if collect and status.startswith("2"):
                 tally.collected.append([_dig(json.loads(payload), collect), time.monotonic()])
 

@@ -8,6 +8,8 @@ what a refusal costs next to the bare aiohttp floor.
 
 from __future__ import annotations
 
+from typing import Any
+
 from bench.context import BenchContext
 from bench.schema import figure
 from bench.stack import start_gateway_replica
@@ -17,6 +19,20 @@ from sightsync.gateway.settings import GatewaySettings
 CONCURRENCY = 8
 REQUESTS = 600
 MAX_SECONDS = 15.0
+
+
+def allowed_before_refusal(timeline: list[list[Any]]) -> int:
+    """How many answers were 200 before the first 429 arrived.
+
+    The limit counts per fixed minute, so a run that crosses into the next minute gets
+    a fresh allowance; counting up to the first refusal measures one window only.
+    """
+    count = 0
+    for status, _ in sorted(timeline, key=lambda item: item[1]):
+        if status == "429":
+            break
+        count += status == "200"
+    return count
 
 
 async def rate_limit(ctx: BenchContext) -> None:
@@ -36,10 +52,11 @@ async def rate_limit(ctx: BenchContext) -> None:
         max_requests=REQUESTS,
         max_seconds=MAX_SECONDS,
         warmup_requests=0,
+        timeline=True,
     )
     after = await ctx.bare_http(CONCURRENCY)
 
-    statuses = measured["statuses"]
+    let_through = allowed_before_refusal(measured.pop("timeline"))
     refused = measured["latency_ms_by_status"].get("429", {})
     bare_p50 = mean_of([before["latency_ms"].get("p50"), after["latency_ms"].get("p50")])
     bare_rate = mean_of([before["throughput_per_second"], after["throughput_per_second"]])
@@ -48,12 +65,12 @@ async def rate_limit(ctx: BenchContext) -> None:
         [
             figure(
                 name,
-                f"requests let through in one minute's window ({REQUESTS} sent)",
-                float(statuses.get("200", 0)),
+                f"requests answered 200 before the first 429 ({REQUESTS} sent)",
+                float(let_through),
                 "requests",
                 baseline="RATE_LIMIT_PER_MINUTE in force",
                 baseline_value=float(limit),
-                note="a run that straddles a window boundary may let up to twice through",
+                note=f"all answers: {measured['statuses']} (a new window may open mid-run)",
             ),
             figure(
                 name,

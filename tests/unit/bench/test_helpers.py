@@ -6,6 +6,7 @@ import pytest
 from bench.__main__ import output_stem, selected_benchmarks
 from bench.benchmarks import BENCHMARKS
 from bench.benchmarks.events import call_events
+from bench.benchmarks.rate_limit import allowed_before_refusal
 from bench.benchmarks.recall import dispatch_latencies
 from bench.fixtures import PhoneBlocks, patient_body_template, phone_number, seeded_patient
 from bench.machine import cpu_model
@@ -112,3 +113,10 @@ def test_cpu_model_is_the_first_model_name() -> None:
 
     assert cpu_model(cpuinfo) == "AMD EPYC 7B13"
     assert cpu_model("flags: fpu") == "unknown"
+
+
+def test_only_the_first_window_counts_towards_what_the_limit_let_through() -> None:
+    timeline = [["200", 1.0], ["200", 1.1], ["429", 1.3], ["200", 1.2], ["200", 61.0]]
+
+    assert allowed_before_refusal(timeline) == 3
+    assert allowed_before_refusal([["200", 1.0], ["500", 1.1]]) == 1
