@@ -8,17 +8,35 @@ what a refusal costs next to the bare aiohttp floor.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from bench.context import BenchContext
 from bench.schema import figure
 from bench.stack import start_gateway_replica
 from bench.stats import mean_of
+from sightsync.common.clock import clock_from_environment
 from sightsync.gateway.settings import GatewaySettings
 
 CONCURRENCY = 8
+WINDOW_SECONDS = 60
+# The bare baseline before the run, starting the load generator, and spending the
+# allowance at this concurrency all fit in this with room to spare.
+NEEDED_IN_WINDOW_SECONDS = 20.0
 REQUESTS = 600
 MAX_SECONDS = 15.0
+
+
+async def _start_of_a_window(ctx: BenchContext) -> None:
+    """Wait for a fresh minute on the deployment clock if this one is nearly over.
+
+    Windows are clock-aligned minutes; starting early in one means the allowance runs
+    out inside it, so the count up to the first 429 is one window's.
+    """
+    now = clock_from_environment(ctx.stack.env).now().timestamp()
+    left = WINDOW_SECONDS - now % WINDOW_SECONDS
+    if left < NEEDED_IN_WINDOW_SECONDS:
+        await asyncio.sleep(left + 0.5)
 
 
 def allowed_before_refusal(timeline: list[list[Any]]) -> int:
@@ -42,6 +60,7 @@ async def rate_limit(ctx: BenchContext) -> None:
     practice = await ctx.practice()
     await ctx.seed_patients(practice.practice_id, 200)
     await ctx.settle()
+    await _start_of_a_window(ctx)
 
     before = await ctx.bare_http(CONCURRENCY)
     measured = await ctx.http(
@@ -70,7 +89,7 @@ async def rate_limit(ctx: BenchContext) -> None:
                 "requests",
                 baseline="RATE_LIMIT_PER_MINUTE in force",
                 baseline_value=float(limit),
-                note=f"all answers: {measured['statuses']} (a new window may open mid-run)",
+                note=f"all answers: {measured['statuses']}; the run starts early in a window",
             ),
             figure(
                 name,
