@@ -3,8 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3.11
-TOOLS := .tools
-UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+TOOLS := $(CURDIR)/.tools
+# Exported as uv itself does for `uv run`, so tests that drive uv find the same binary.
+export UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 VENV := .venv
 # Debian packages the test suite needs (offline validation of the compose file; a headless
 # browser for the opt-out portal test).
@@ -17,7 +18,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 .PHONY: help install run test test-unit test-integration test-e2e lint format bench clean system-deps
 
 help:
-	@echo "make run    - start RabbitMQ/DB if needed and run all four services (Ctrl-C stops)"
+	@echo "make run    - start RabbitMQ/DB if needed and run every service (Ctrl-C stops)"
 	@echo "make test   - lint, then the whole test suite against the real broker and database"
 	@echo "make lint   - ruff check, ruff format --check, mypy"
 	@echo "make bench  - benchmarks; writes bench/results/latest.json"

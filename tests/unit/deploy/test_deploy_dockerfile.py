@@ -182,8 +182,14 @@ def test_the_builder_commands_install_the_service_from_the_copied_context(
 ) -> None:
     source, venv = tmp_path / "src", tmp_path / "venv"
     _copy_context(service, source)
-    uv = os.environ.get("UV") or shutil.which("uv")
-    assert uv, "uv runs this suite, so it is on PATH"
+    # The Makefile exports UV; a bare pytest run finds uv on PATH or where make put it.
+    installed_by_make = REPO / ".tools" / "bin" / "uv"
+    uv = (
+        os.environ.get("UV")
+        or shutil.which("uv")
+        or (str(installed_by_make) if installed_by_make.is_file() else None)
+    )
+    assert uv, "uv installs this project, so UV, PATH or .tools/bin/uv names it"
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_"))}
     environment |= {
         "UV_PROJECT_ENVIRONMENT": str(venv),
