@@ -8,7 +8,7 @@ from typing import Protocol
 
 import structlog
 
-from sightsync.common.clock import Clock, isoformat_z
+from sightsync.common.clock import Clock, SystemClock, isoformat_z
 from sightsync.common.logging import get_logger
 from sightsync.webhooks import metrics
 from sightsync.webhooks.adapters.deliveries import (
@@ -40,6 +40,7 @@ class DeliveryWorker:
         policy: RetryPolicy,
         clock: Clock,
         rng: random.Random | None = None,
+        signing_clock: Clock | None = None,
     ) -> None:
         self._endpoints = endpoints
         self._deliveries = deliveries
@@ -48,6 +49,9 @@ class DeliveryWorker:
         self._policy = policy
         self._clock = clock
         self._rng = rng or random.Random()
+        # Receivers judge webhook-timestamp against their own clock to refuse replays, so it
+        # is real time even when SIGHTSYNC_NOW has moved the deployment's clock.
+        self._signing_clock = signing_clock or SystemClock()
 
     async def attempt(self, claimed: ClaimedDelivery) -> None:
         with structlog.contextvars.bound_contextvars(
@@ -72,7 +76,8 @@ class DeliveryWorker:
 
         signing = [self._box.open(s.sealed) for s in endpoint.secrets_in_force(started)]
         payload = body.encode()
-        headers = webhook_headers(signing, claimed.event_id, int(started.timestamp()), payload)
+        signed_at = int(self._signing_clock.now().timestamp())
+        headers = webhook_headers(signing, claimed.event_id, signed_at, payload)
         log.debug("webhook_attempt_started")
         result = await self._sender.send(endpoint.url, payload, headers)
 
