@@ -25,6 +25,7 @@ from sightsync.common.runner import ServiceApp
 from sightsync.dialer.adapters.telephony.base import Telephony
 from sightsync.dialer.bootstrap import bootstrap
 from sightsync.dialer.settings import DialerSettings
+from tests.support.fake_twilio import FakeTwilio
 
 # A Tuesday morning in March: inside the calling window, no bank holiday near.
 WEEKDAY_MORNING = "2026-03-10T10:00:00Z"
@@ -90,6 +91,10 @@ async def publisher(broker_url: str) -> AsyncIterator[Bus]:
 
 StartDialer = Callable[..., Awaitable[ServiceApp]]
 
+# The account a dialer started by `twilio_rig` belongs to; the fake signs with its token.
+ACCOUNT_SID = "AC" + "0" * 32
+AUTH_TOKEN = "f" * 32
+
 
 @pytest.fixture
 async def start_dialer(
@@ -125,6 +130,32 @@ async def start_dialer(
     yield start
     for app in reversed(started):
         await app.stop()
+
+
+@dataclass
+class TwilioRig:
+    """A dialer with TELEPHONY=twilio whose REST calls go to a local fake of Twilio."""
+
+    fake: FakeTwilio
+    dialer_url: str
+
+
+@pytest.fixture
+async def twilio_rig(start_dialer: StartDialer) -> AsyncIterator[TwilioRig]:
+    fake = FakeTwilio(ACCOUNT_SID, AUTH_TOKEN)
+    await fake.start()
+    port = free_port()
+    dialer_url = f"http://127.0.0.1:{port}"
+    await start_dialer(
+        port=port,
+        TELEPHONY="twilio",
+        TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        TWILIO_API_BASE_URL=fake.base_url,
+        PUBLIC_BASE_URL=dialer_url,
+    )
+    yield TwilioRig(fake, dialer_url)
+    await fake.stop()
 
 
 def place_call(

@@ -12,16 +12,20 @@ import aiohttp
 import pytest
 
 from sightsync.common.bus.connection import Bus
-from sightsync.common.devstack import free_port
 from sightsync.common.ids import new_id
 from sightsync.dialer.entrypoints.twilio_sms import OPT_OUT_CONFIRMATION
-from tests.integration.dialer.conftest import EventTap, StartDialer, envelope_of, place_call
-from tests.support.fake_twilio import FakeTwilio, twilio_signature
+from tests.integration.dialer.conftest import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    EventTap,
+    TwilioRig,
+    envelope_of,
+    place_call,
+)
+from tests.support.fake_twilio import twilio_signature
 
 pytestmark = pytest.mark.integration
 
-ACCOUNT_SID = "AC" + "0" * 32
-AUTH_TOKEN = "f" * 32
 SHARED_SENDER = "+441632960000"
 OTHER_SENDER = "+441632960999"
 # The last digit 3 makes the fake's patient let it ring out: a quick call that still rang.
@@ -62,22 +66,9 @@ def new_sid() -> str:
 
 
 @pytest.fixture
-async def rig(start_dialer: StartDialer) -> AsyncIterator[SmsRig]:
-    fake = FakeTwilio(ACCOUNT_SID, AUTH_TOKEN)
-    await fake.start()
-    port = free_port()
-    dialer_url = f"http://127.0.0.1:{port}"
-    await start_dialer(
-        port=port,
-        TELEPHONY="twilio",
-        TWILIO_ACCOUNT_SID=ACCOUNT_SID,
-        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
-        TWILIO_API_BASE_URL=fake.base_url,
-        PUBLIC_BASE_URL=dialer_url,
-    )
+async def rig(twilio_rig: TwilioRig) -> AsyncIterator[SmsRig]:
     async with aiohttp.ClientSession() as http:
-        yield SmsRig(dialer_url, http)
-    await fake.stop()
+        yield SmsRig(twilio_rig.dialer_url, http)
 
 
 def opt_outs(events: EventTap) -> list[dict[str, Any]]:

@@ -2,55 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-
 import aiohttp
 import pytest
 
 from sightsync.common.bus.connection import Bus
-from sightsync.common.devstack import free_port
 from tests.integration.dialer.conftest import (
+    AUTH_TOKEN,
     EventTap,
-    StartDialer,
+    TwilioRig,
     envelope_of,
     payloads,
     place_call,
 )
-from tests.support.fake_twilio import FakeTwilio, twilio_signature
+from tests.support.fake_twilio import twilio_signature
 
 pytestmark = pytest.mark.integration
 
-ACCOUNT_SID = "AC" + "0" * 32
-AUTH_TOKEN = "f" * 32
 CALLER_ID = "+441632960000"
 
 
-@dataclass
-class TwilioRig:
-    fake: FakeTwilio
-    dialer_url: str
-
-
-@pytest.fixture
-async def rig(start_dialer: StartDialer) -> AsyncIterator[TwilioRig]:
-    fake = FakeTwilio(ACCOUNT_SID, AUTH_TOKEN)
-    await fake.start()
-    port = free_port()
-    dialer_url = f"http://127.0.0.1:{port}"
-    await start_dialer(
-        port=port,
-        TELEPHONY="twilio",
-        TWILIO_ACCOUNT_SID=ACCOUNT_SID,
-        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
-        TWILIO_API_BASE_URL=fake.base_url,
-        PUBLIC_BASE_URL=dialer_url,
-    )
-    yield TwilioRig(fake, dialer_url)
-    await fake.stop()
-
-
-async def test_booked_call_end_to_end(rig: TwilioRig, events: EventTap, publisher: Bus) -> None:
+async def test_booked_call_end_to_end(
+    twilio_rig: TwilioRig, events: EventTap, publisher: Bus
+) -> None:
     command = place_call("+447700900111", caller_id=CALLER_ID)
 
     await publisher.publish_envelope(envelope_of(command))
@@ -68,9 +41,9 @@ async def test_booked_call_end_to_end(rig: TwilioRig, events: EventTap, publishe
     completed = payloads(events, command.call_id, "call.completed")[0]
     assert completed["outcome"] == "booked"
     assert completed["transcript"][0]["speaker"] == "agent"
-    assert all(request.status < 300 for request in rig.fake.sent)
+    assert all(request.status < 300 for request in twilio_rig.fake.sent)
 
-    (created,) = rig.fake.create_requests
+    (created,) = twilio_rig.fake.create_requests
     assert created["From"] == CALLER_ID
     assert created["To"] == "+447700900111"
     assert int(created["Timeout"]) >= 15
@@ -78,12 +51,12 @@ async def test_booked_call_end_to_end(rig: TwilioRig, events: EventTap, publishe
     assert created["AsyncAmd"] == "true"
     assert set(created["StatusCallbackEvent"]) == {"initiated", "ringing", "answered", "completed"}
     for name in ("Url", "StatusCallback", "AsyncAmdStatusCallback"):
-        assert created[name].startswith(rig.dialer_url + "/telephony/twilio/")
+        assert created[name].startswith(twilio_rig.dialer_url + "/telephony/twilio/")
         assert command.call_id in created[name]
 
 
 async def test_redelivered_place_call_dials_once(
-    rig: TwilioRig, events: EventTap, publisher: Bus
+    twilio_rig: TwilioRig, events: EventTap, publisher: Bus
 ) -> None:
     envelope = envelope_of(place_call("+447700900122", caller_id=CALLER_ID))
     call_id = envelope.payload["call_id"]
@@ -92,14 +65,14 @@ async def test_redelivered_place_call_dials_once(
     await publisher.publish_envelope(envelope)
     await events.until_final([call_id])
     await publisher.publish_envelope(envelope)
-    await rig.fake.idle()
+    await twilio_rig.fake.idle()
 
-    assert len(rig.fake.create_requests) == 1
+    assert len(twilio_rig.fake.create_requests) == 1
     assert events.types(call_id).count("call.placed") == 1
 
 
-async def test_unsigned_or_forged_webhooks_are_refused(rig: TwilioRig) -> None:
-    url = f"{rig.dialer_url}/telephony/twilio/status?call_id=c_unknown"
+async def test_unsigned_or_forged_webhooks_are_refused(twilio_rig: TwilioRig) -> None:
+    url = f"{twilio_rig.dialer_url}/telephony/twilio/status?call_id=c_unknown"
     params = {"CallSid": "CA1", "CallStatus": "completed"}
     forged = twilio_signature("0" * 32, url, params)
     signed = twilio_signature(AUTH_TOKEN, url, params)
@@ -119,7 +92,7 @@ async def test_unsigned_or_forged_webhooks_are_refused(rig: TwilioRig) -> None:
 
 
 async def test_machine_busy_and_no_answer_end_as_failures(
-    rig: TwilioRig, events: EventTap, publisher: Bus
+    twilio_rig: TwilioRig, events: EventTap, publisher: Bus
 ) -> None:
     machine = place_call("+447700900155", caller_id=CALLER_ID)
     busy = place_call("+447700900144", caller_id=CALLER_ID)
@@ -133,7 +106,7 @@ async def test_machine_busy_and_no_answer_end_as_failures(
     assert payloads(events, machine.call_id, "call.failed")[0]["reason"] == "voicemail"
     assert payloads(events, busy.call_id, "call.failed")[0]["reason"] == "busy"
     assert payloads(events, unanswered.call_id, "call.failed")[0]["reason"] == "no_answer"
-    await rig.fake.idle()
+    await twilio_rig.fake.idle()
     # The dialer hung up on the answering machine instead of talking to it.
     machine_sid = payloads(events, machine.call_id, "call.placed")[0]["provider_call_id"]
-    assert rig.fake.hang_up_requests == [machine_sid]
+    assert twilio_rig.fake.hang_up_requests == [machine_sid]

@@ -3,9 +3,12 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import aio_pika
+import pytest
 import pytest_asyncio
+from playwright.async_api import Browser, async_playwright
 
 from sightsync.common.bus import topology
 from sightsync.common.clock import SystemClock, clock_from_environment
@@ -19,6 +22,45 @@ from sightsync.gateway.entrypoints.admin.client import AdminClient
 from tests.support.api import PracticeKey, admin_client
 from tests.support.backing import create_vhost, delete_vhost
 from tests.support.system import RunningSystem, running_system
+
+# Debian's chromium (SYSTEM_PACKAGES in the Makefile), driven by Playwright; Playwright's
+# own browser downloads are never used.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path("test-artifacts")
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    """Where browser tests leave their screenshots."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> Path:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian's chromium is not at {CHROMIUM}; `make system-deps` installs it")
+    return CHROMIUM
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def chromium(chromium_path: Path) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(chromium_path), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        await browser.close()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
