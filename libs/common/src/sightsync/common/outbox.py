@@ -20,7 +20,13 @@ from pymongo.errors import DuplicateKeyError
 from sightsync.common.clock import Clock
 from sightsync.common.logging import get_logger
 from sightsync.common.messages.base import Envelope
-from sightsync.common.storage import CollectionIndexes, Document
+from sightsync.common.storage import (
+    EXPIRES_AT,
+    CollectionIndexes,
+    Document,
+    expires_after,
+    expiry_index,
+)
 
 OUTBOX = "outbox"
 PROCESSED = "processed_messages"
@@ -36,21 +42,11 @@ OUTBOX_INDEXES = (
         OUTBOX,
         (
             IndexModel([("published_at", ASCENDING), ("created_at", ASCENDING)]),
-            IndexModel(
-                [("published_at_expiry", ASCENDING)],
-                expireAfterSeconds=int(PUBLISHED_RETENTION.total_seconds()),
-            ),
+            # Set only once published: an entry still waiting for the broker never expires.
+            expiry_index(),
         ),
     ),
-    CollectionIndexes(
-        PROCESSED,
-        (
-            IndexModel(
-                [("handled_at", ASCENDING)],
-                expireAfterSeconds=int(PROCESSED_RETENTION.total_seconds()),
-            ),
-        ),
-    ),
+    CollectionIndexes(PROCESSED, (expiry_index(),)),
 )
 
 
@@ -68,7 +64,12 @@ class MongoMessageStore:
     async def mark_handled(self, key: str, session: AsyncClientSession | None) -> None:
         try:
             await self._processed.insert_one(
-                {"_id": key, "handled_at": self._clock.now()}, session=session
+                {
+                    "_id": key,
+                    "handled_at": self._clock.now(),
+                    EXPIRES_AT: expires_after(PROCESSED_RETENTION),
+                },
+                session=session,
             )
         except DuplicateKeyError:
             # Only reachable without a transaction: a concurrent redelivery won the race.
@@ -97,7 +98,7 @@ class MongoMessageStore:
         now = self._clock.now()
         await self._outbox.update_one(
             {"_id": envelope_id, "published_at": None},
-            {"$set": {"published_at": now, "published_at_expiry": now}},
+            {"$set": {"published_at": now, EXPIRES_AT: expires_after(PUBLISHED_RETENTION)}},
         )
 
     async def pending(self, older_than: timedelta, limit: int = 500) -> list[Envelope]:

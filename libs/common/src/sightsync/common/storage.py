@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from pymongo import AsyncMongoClient, IndexModel
+from pymongo import ASCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.read_concern import ReadConcern
@@ -16,6 +17,9 @@ from sightsync.common.logging import get_logger
 
 T = TypeVar("T")
 Document = dict[str, Any]
+
+# The field every TTL index reads; see `expires_after`.
+EXPIRES_AT = "expires_at"
 
 log = get_logger(__name__)
 
@@ -37,6 +41,19 @@ class CollectionIndexes:
 
     collection: str
     indexes: Sequence[IndexModel] = field(default_factory=tuple)
+
+
+def expiry_index() -> IndexModel:
+    """The TTL index that drops each document of a collection once its `expires_at` passes."""
+    return IndexModel([(EXPIRES_AT, ASCENDING)], expireAfterSeconds=0)
+
+
+def expires_after(retention: timedelta) -> datetime:
+    """The `expires_at` of a document to be kept for `retention` from now."""
+    # The server's TTL monitor compares with its own wall clock, never the deployment
+    # clock that SIGHTSYNC_NOW shifts: reckoned from that, a deployment dated months back
+    # would see its dedupe records, rate-limit windows and delivery log purged in a minute.
+    return datetime.now(UTC) + retention
 
 
 async def declare_indexes(db: AsyncDatabase[Document], specs: Sequence[CollectionIndexes]) -> None:

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from sightsync.common.storage import CollectionIndexes, Document
+from sightsync.common.storage import (
+    EXPIRES_AT,
+    CollectionIndexes,
+    Document,
+    expires_after,
+    expiry_index,
+)
 
 SMS_REPLIES = "sms_replies"
 # Twilio stops retrying a webhook within hours; a month is ample.
 RETENTION = timedelta(days=30)
 
-SMS_REPLY_INDEXES = CollectionIndexes(
-    SMS_REPLIES,
-    (IndexModel([("received_at", ASCENDING)], expireAfterSeconds=int(RETENTION.total_seconds())),),
-)
+SMS_REPLY_INDEXES = CollectionIndexes(SMS_REPLIES, (expiry_index(),))
 
 
 class MongoSmsReplies:
@@ -41,6 +43,11 @@ class MongoSmsReplies:
     ) -> None:
         """Remember that this message was acted on; DuplicateKeyError when it already was."""
         await self._replies.insert_one(
-            {"_id": message_sid, "received_at": received_at, "practice_ids": practice_ids},
+            {
+                "_id": message_sid,
+                "received_at": received_at,
+                "practice_ids": practice_ids,
+                EXPIRES_AT: expires_after(RETENTION),
+            },
             session=session,
         )

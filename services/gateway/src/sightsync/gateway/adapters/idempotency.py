@@ -5,19 +5,22 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from sightsync.common.clock import Clock
-from sightsync.common.storage import CollectionIndexes, Document
+from sightsync.common.storage import (
+    EXPIRES_AT,
+    CollectionIndexes,
+    Document,
+    expires_after,
+    expiry_index,
+)
 from sightsync.gateway.domain.idempotency import IdempotencyRecord
 
 IDEMPOTENCY_KEYS = "idempotency_keys"
 
-IDEMPOTENCY_INDEXES = CollectionIndexes(
-    IDEMPOTENCY_KEYS, (IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0),)
-)
+IDEMPOTENCY_INDEXES = CollectionIndexes(IDEMPOTENCY_KEYS, (expiry_index(),))
 
 
 class MongoIdempotencyStore:
@@ -38,7 +41,7 @@ class MongoIdempotencyStore:
                         "started_at": now,
                         "status": None,
                         "body": None,
-                        "expires_at": now + self._retention,
+                        EXPIRES_AT: expires_after(self._retention),
                     }
                 )
             except DuplicateKeyError:

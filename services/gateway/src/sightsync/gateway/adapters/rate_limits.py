@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from sightsync.common.clock import Clock
-from sightsync.common.storage import CollectionIndexes, Document
+from sightsync.common.storage import (
+    EXPIRES_AT,
+    CollectionIndexes,
+    Document,
+    expires_after,
+    expiry_index,
+)
 from sightsync.gateway.domain.rate_limit import RateLimitPolicy, RateLimitStatus
 
 RATE_LIMIT_WINDOWS = "rate_limit_windows"
 
 # Windows are read only while current; the TTL monitor clears them a little later.
-RATE_LIMIT_INDEXES = CollectionIndexes(
-    RATE_LIMIT_WINDOWS, (IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0),)
-)
+RATE_LIMIT_INDEXES = CollectionIndexes(RATE_LIMIT_WINDOWS, (expiry_index(),))
 
 
 class MongoRateLimiter:
@@ -34,7 +38,11 @@ class MongoRateLimiter:
         window_id = f"{subject}:{int(start.timestamp())}"
         update = {
             "$inc": {"count": 1},
-            "$setOnInsert": {"expires_at": end + timedelta(seconds=self.policy.window_seconds)},
+            # Kept two windows from now, whatever the deployment clock says: a window is
+            # only read while current, and deleting one mid-window would reset its count.
+            "$setOnInsert": {
+                EXPIRES_AT: expires_after(timedelta(seconds=2 * self.policy.window_seconds))
+            },
         }
         try:
             document = await self._upsert(window_id, update)

@@ -18,13 +18,15 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from sightsync.common.ids import new_id
-from sightsync.common.storage import Document
+from sightsync.common.storage import EXPIRES_AT, Document, expires_after
 from sightsync.webhooks.domain.events import WebhookEvent
 
 EVENTS = "events"
 DELIVERIES = "deliveries"
 ATTEMPT_LOG_LENGTH = 25
 UNFINISHED = ["pending", "delivering"]
+# Events and the delivery log are kept for 30 days; the retry schedule ends after about 3.
+RETENTION = timedelta(days=30)
 
 Session = AsyncClientSession | None
 
@@ -68,6 +70,7 @@ class MongoDeliveryRepository:
                     "body": event.body(),
                     "created_at": event.created_at,
                     "stored_at": now,
+                    EXPIRES_AT: expires_after(RETENTION),
                 }
             },
             upsert=True,
@@ -100,6 +103,7 @@ class MongoDeliveryRepository:
                     "attempt_log": [],
                     "created_at": now,
                     "updated_at": now,
+                    EXPIRES_AT: expires_after(RETENTION),
                 }
             },
             upsert=True,

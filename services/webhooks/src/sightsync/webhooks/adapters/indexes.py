@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from sightsync.common.storage import CollectionIndexes
+from sightsync.common.storage import CollectionIndexes, expiry_index
 from sightsync.webhooks.adapters.deliveries import DELIVERIES, EVENTS
 from sightsync.webhooks.adapters.endpoints import ENDPOINTS
-
-# The delivery log is kept for 30 days; the longest retry schedule ends after about 3.
-RETENTION_SECONDS = 30 * 24 * 3600
 
 WEBHOOKS_INDEXES = (
     CollectionIndexes(
@@ -18,7 +15,7 @@ WEBHOOKS_INDEXES = (
     ),
     CollectionIndexes(
         EVENTS,
-        (IndexModel([("stored_at", ASCENDING)], expireAfterSeconds=RETENTION_SECONDS),),
+        (expiry_index(),),
     ),
     CollectionIndexes(
         DELIVERIES,
@@ -31,7 +28,7 @@ WEBHOOKS_INDEXES = (
             IndexModel(
                 [("practice_id", ASCENDING), ("endpoint_id", ASCENDING), ("_id", DESCENDING)]
             ),
-            IndexModel([("created_at", ASCENDING)], expireAfterSeconds=RETENTION_SECONDS),
+            expiry_index(),
         ),
     ),
 )
