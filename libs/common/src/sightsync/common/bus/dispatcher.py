@@ -122,7 +122,13 @@ def _decode(spec: HandlerSpec, envelope: Envelope) -> Message:
     try:
         return spec.message_class.model_validate(envelope.payload)
     except ValidationError as error:
-        raise UndecodableMessage(str(error)) from error
+        # pydantic's own text quotes the offending input, which may be a name or a number:
+        # only where each problem is and what kind it is may reach a log line.
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in problem['loc']) or 'payload'}: {problem['type']}"
+            for problem in error.errors(include_input=False, include_url=False)
+        )
+        raise UndecodableMessage(f"{spec.message_class.__name__}: {problems}") from error
 
 
 def _as_result(result: Any) -> dict[str, Any] | None:
