@@ -14,9 +14,7 @@ from sightsync.gateway.entrypoints.http.context import (
     authenticated_practice_id,
     request_id,
 )
-from sightsync.gateway.entrypoints.http.errors import ApiError
-
-RETRY_AFTER_SECONDS = "2"
+from sightsync.gateway.entrypoints.http.errors import ApiError, unavailable
 
 log = get_logger(__name__)
 
@@ -32,11 +30,7 @@ async def ask(request: web.Request, message: Request) -> dict[str, Any]:
         )
     except BusUnavailable:
         log.warning("backend_unavailable", message_type=message.message_type)
-        raise ApiError(
-            503,
-            "Service temporarily unavailable, please retry",
-            headers={"Retry-After": RETRY_AFTER_SECONDS},
-        ) from None
+        raise unavailable() from None
     if reply.ok:
         return reply.result or {}
     assert reply.error is not None

@@ -6,11 +6,14 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from pymongo.errors import ConnectionFailure
 
 from sightsync.common.logging import get_logger
 from sightsync.gateway.entrypoints.http.context import REQUEST_ID
 
 INTERNAL_ERROR_MESSAGE = "Internal error — please report to dev@sightsync.cloud"
+UNAVAILABLE_MESSAGE = "Service temporarily unavailable, please retry"
+RETRY_AFTER_SECONDS = "2"
 
 log = get_logger(__name__)
 
@@ -31,6 +34,11 @@ class ApiError(Exception):
         self.message = message
         self.headers = headers or {}
         self.extra = extra
+
+
+def unavailable() -> ApiError:
+    """The 503 for a dependency that did not answer in time: a retry soon may succeed."""
+    return ApiError(503, UNAVAILABLE_MESSAGE, headers={"Retry-After": RETRY_AFTER_SECONDS})
 
 
 def json_error(
@@ -60,6 +68,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if error.status < 400:
             raise
         return json_error(error.status, error.reason)
+    except ConnectionFailure:
+        # The gateway's own database (keys, rate limits, idempotency) is out of reach.
+        log.warning("database_unavailable", method=request.method, route=_route_name(request))
+        error = unavailable()
+        return json_error(error.status, error.message, headers=error.headers)
     except Exception:
         log.exception("request_failed", method=request.method, route=_route_name(request))
         return json_error(500, INTERNAL_ERROR_MESSAGE, request_id=request.get(REQUEST_ID))
