@@ -7,9 +7,10 @@ TOOLS := $(CURDIR)/.tools
 # Exported as uv itself does for `uv run`, so tests that drive uv find the same binary.
 export UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 VENV := .venv
-# Debian packages the test suite needs (offline validation of the compose file; a headless
-# browser for the opt-out portal test).
-SYSTEM_PACKAGES ?= docker-compose chromium
+# Debian packages the test suite needs (the broker its tests run against, which
+# `ensure-rabbitmq` starts; offline validation of the compose file; a headless browser for
+# the opt-out portal test).
+SYSTEM_PACKAGES ?= rabbitmq-server docker-compose chromium
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 # Tools the dev group installs (hadolint, secantusd-py) are found on PATH by the tests.
@@ -33,7 +34,7 @@ $(VENV)/.installed: pyproject.toml uv.lock libs/common/pyproject.toml services/*
 
 install: $(VENV)/.installed
 
-# Debian packages the tests use offline (compose validation); installed only when missing.
+# The Debian packages above, installed only when missing.
 system-deps:
 	@SIGHTSYNC_SYSTEM_PACKAGES="$(SYSTEM_PACKAGES)" bash scripts/system-deps.sh
 
