@@ -71,8 +71,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except ConnectionFailure:
         # The gateway's own database (keys, rate limits, idempotency) is out of reach.
         log.warning("database_unavailable", method=request.method, route=_route_name(request))
-        error = unavailable()
-        return json_error(error.status, error.message, headers=error.headers)
+        answer = unavailable()
+        return json_error(answer.status, answer.message, headers=answer.headers)
     except Exception:
         log.exception("request_failed", method=request.method, route=_route_name(request))
         return json_error(500, INTERNAL_ERROR_MESSAGE, request_id=request.get(REQUEST_ID))
