@@ -149,3 +149,32 @@ def test_enum_values_are_the_wire_spellings() -> None:
         "booked", "declined", "callback_requested", "opted_out",
         "no_answer", "busy", "voicemail", "failed",
     }  # fmt: skip
+
+
+VOICEMAIL = failed(FailureReason.VOICEMAIL)
+
+
+def test_a_machine_report_before_the_patient_speaks_ends_the_call_as_voicemail() -> None:
+    assert check_transition(IN_PROGRESS, VOICEMAIL, patient_engaged=False) is Verdict.ADVANCE
+    assert advance(IN_PROGRESS, VOICEMAIL) == VOICEMAIL
+
+
+@pytest.mark.parametrize("current", [IN_PROGRESS, COMPLETED], ids=str)
+def test_a_machine_report_after_the_patient_engaged_is_overtaken(current: CallStatus) -> None:
+    assert check_transition(current, VOICEMAIL, patient_engaged=True) is Verdict.OVERTAKEN
+    assert advance(current, VOICEMAIL, patient_engaged=True) is current
+
+
+@pytest.mark.parametrize("target", [COMPLETED, failed(FailureReason.CARRIER_ERROR)], ids=str)
+def test_other_reports_still_end_an_engaged_call(target: CallStatus) -> None:
+    assert check_transition(IN_PROGRESS, target, patient_engaged=True) is Verdict.ADVANCE
+
+
+def test_a_repeated_machine_report_stays_a_no_op_once_the_patient_engaged() -> None:
+    assert check_transition(VOICEMAIL, VOICEMAIL, patient_engaged=True) is Verdict.NO_OP
+
+
+@pytest.mark.parametrize(("current", "target"), ILLEGAL, ids=str)
+def test_engagement_only_changes_machine_reports(current: CallStatus, target: CallStatus) -> None:
+    expected = Verdict.OVERTAKEN if target == VOICEMAIL else Verdict.ILLEGAL
+    assert check_transition(current, target, patient_engaged=True) is expected

@@ -37,6 +37,7 @@ class Outcome(StrEnum):
 class Verdict(StrEnum):
     ADVANCE = "advance"
     NO_OP = "no_op"
+    OVERTAKEN = "overtaken"
     ILLEGAL = "illegal"
 
 
@@ -79,7 +80,8 @@ FINAL_STATES: Final = frozenset({CallState.COMPLETED, CallState.FAILED})
 
 # Providers may drop or reorder the "ringing" callback, so a call that was only accepted may
 # report that it was answered, or that it failed, without ringing first. Voicemail needs an
-# answer (a machine picked up), so it is only reachable from in_progress.
+# answer (a machine picked up), so it is only reachable from in_progress, and only while the
+# patient has not yet spoken (see check_transition).
 _NEXT_STATES: Final[dict[CallState, frozenset[CallState]]] = {
     CallState.CALLING: frozenset({CallState.RINGING, CallState.IN_PROGRESS, CallState.FAILED}),
     CallState.RINGING: frozenset({CallState.IN_PROGRESS, CallState.FAILED}),
@@ -117,12 +119,23 @@ _OUTCOME_FOR_FAILURE: Final[dict[FailureReason, Outcome]] = {
 }
 
 
-def check_transition(current: CallStatus, target: CallStatus) -> Verdict:
-    """Whether moving from `current` to `target` advances the call, repeats it, or is illegal."""
+def check_transition(
+    current: CallStatus, target: CallStatus, *, patient_engaged: bool = False
+) -> Verdict:
+    """Whether moving from `current` to `target` advances the call, repeats it, is overtaken
+    by the conversation, or is illegal.
+
+    `patient_engaged` is true once the patient has taken a turn or the conversation has
+    reached an outcome.
+    """
     if (current.state, current.reason) == (target.state, target.reason):
         # Providers retry their callbacks, so hearing the same status twice must be harmless;
         # the first outcome recorded for a completed call stands.
         return Verdict.NO_OP
+    if target.reason is FailureReason.VOICEMAIL and patient_engaged:
+        # Asynchronous machine detection can report long after a person answered; by then
+        # the conversation is the better evidence, and a booking may already be announced.
+        return Verdict.OVERTAKEN
     if target.state not in _NEXT_STATES[current.state]:
         return Verdict.ILLEGAL
     if target.reason is not None and target.reason not in _FAILURES_FROM[current.state]:
@@ -130,12 +143,14 @@ def check_transition(current: CallStatus, target: CallStatus) -> Verdict:
     return Verdict.ADVANCE
 
 
-def advance(current: CallStatus, target: CallStatus) -> CallStatus:
+def advance(
+    current: CallStatus, target: CallStatus, *, patient_engaged: bool = False
+) -> CallStatus:
     """The status after applying `target`; raises IllegalTransitionError when not allowed."""
-    verdict = check_transition(current, target)
+    verdict = check_transition(current, target, patient_engaged=patient_engaged)
     if verdict is Verdict.ILLEGAL:
         raise IllegalTransitionError(current, target)
-    return current if verdict is Verdict.NO_OP else target
+    return target if verdict is Verdict.ADVANCE else current
 
 
 def outcome_for_failure(reason: FailureReason) -> Outcome:

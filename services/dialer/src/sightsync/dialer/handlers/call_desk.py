@@ -30,6 +30,7 @@ from sightsync.dialer.domain.provider_events import (
     ProviderEventKind,
     target_status,
 )
+from sightsync.dialer.domain.transcript import Speaker
 from sightsync.dialer.handlers import lifecycle
 from sightsync.dialer.handlers.conversation_turns import GOODBYE, Conversations
 
@@ -175,17 +176,21 @@ class CallDesk:
         target = target_status(event.kind, current)
         if target is None:
             return
-        verdict = check_transition(current, target)
-        if verdict is not Verdict.ADVANCE:
-            if verdict is Verdict.ILLEGAL:
-                unit.note(
-                    lambda: log.warning(
-                        "provider_report_ignored",
-                        call_id=record.id,
-                        report=event.kind.value,
-                        phase=record.phase,
-                    )
+        verdict = check_transition(current, target, patient_engaged=_patient_engaged(record))
+        if verdict is Verdict.OVERTAKEN:
+            unit.note(
+                lambda: log.info("machine_report_ignored", call_id=record.id, phase=record.phase)
+            )
+        elif verdict is Verdict.ILLEGAL:
+            unit.note(
+                lambda: log.warning(
+                    "provider_report_ignored",
+                    call_id=record.id,
+                    report=event.kind.value,
+                    phase=record.phase,
                 )
+            )
+        if verdict is not Verdict.ADVANCE:
             return
         if target.state is CallState.RINGING:
             record.phase = "ringing"
@@ -220,3 +225,12 @@ class CallDesk:
 
     def _now(self) -> datetime:
         return self._clock.now()
+
+
+def _patient_engaged(record: CallRecord) -> bool:
+    conversation = record.conversation
+    if conversation is None:
+        return False
+    if conversation.outcome is not None:
+        return True
+    return any(turn.speaker == Speaker.PATIENT.value for turn in conversation.transcript)
