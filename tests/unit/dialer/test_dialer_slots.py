@@ -255,6 +255,69 @@ class TestClockChanges:
         assert slots[0].local_time == "09:30"
 
 
+NATIONS = ["england", "wales", "scotland", "northern_ireland"]
+
+
+def days(slots: list[Slot]) -> set[date]:
+    return {slot.local_date for slot in slots}
+
+
+class TestBankHolidays:
+    @pytest.mark.parametrize("nation", NATIONS)
+    def test_christmas_and_boxing_day_are_skipped(self, nation: str) -> None:
+        christmas_eve = utc(2025, 12, 24, 12)
+
+        slots = earliest_free_slots(DiarySettings(), {}, christmas_eve, count=20, nation=nation)
+
+        assert slots[0].label == "Saturday 27 December at 9am"
+        assert days(slots).isdisjoint({date(2025, 12, 25), date(2025, 12, 26)})
+
+    def test_england_is_the_calendar_when_no_nation_is_given(self) -> None:
+        christmas_eve = utc(2025, 12, 24, 12)
+
+        (first,) = earliest_free_slots(DiarySettings(), {}, christmas_eve, count=1)
+
+        assert first.local_date == date(2025, 12, 27)
+
+    def test_the_second_of_january_is_a_holiday_in_scotland_only(self) -> None:
+        hogmanay = utc(2025, 12, 31, 12)
+
+        (england,) = earliest_free_slots(DiarySettings(), {}, hogmanay, 1, nation="england")
+        (scotland,) = earliest_free_slots(DiarySettings(), {}, hogmanay, 1, nation="scotland")
+
+        assert england.label == "Friday 2 January at 9am"
+        assert scotland.label == "Saturday 3 January at 9am"
+
+    def test_the_twelfth_of_july_is_a_holiday_in_northern_ireland_only(self) -> None:
+        thursday = utc(2024, 7, 11, 12)
+
+        (england,) = earliest_free_slots(DiarySettings(), {}, thursday, 1, nation="england")
+        (ulster,) = earliest_free_slots(DiarySettings(), {}, thursday, 1, nation="northern_ireland")
+
+        assert (england.label, england.starts_at) == ("Friday 12 July at 9am", utc(2024, 7, 12, 8))
+        assert (ulster.label, ulster.starts_at) == ("Saturday 13 July at 9am", utc(2024, 7, 13, 8))
+
+    @pytest.mark.parametrize(
+        ("nation", "after_saturday"),
+        [
+            ("england", utc(2024, 4, 2, 8)),
+            ("scotland", utc(2024, 4, 1, 8)),
+        ],
+    )
+    def test_an_easter_that_spans_the_spring_clock_change(
+        self, nation: str, after_saturday: datetime
+    ) -> None:
+        # Good Friday was 29 March 2024, clocks went forward on the 31st and Easter Monday,
+        # a bank holiday everywhere but Scotland, was 1 April.
+        maundy_thursday = utc(2024, 3, 28, 18)
+
+        slots = earliest_free_slots(DiarySettings(), {}, maundy_thursday, 9, nation=nation)
+
+        assert slots[0].starts_at == utc(2024, 3, 30, 9)
+        assert slots[7].starts_at == utc(2024, 3, 30, 12, 30)
+        assert (slots[8].starts_at, slots[8].local_time) == (after_saturday, "09:00")
+
+
 @pytest.mark.parametrize(
     ("hour", "minute", "spoken"),
     [

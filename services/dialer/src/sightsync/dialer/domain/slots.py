@@ -1,8 +1,7 @@
 """Free appointment slots, worked out from a practice's diary settings and its bookings.
 
 Diaries are kept in UK local time (Europe/London); every instant that leaves this module is
-UTC-aware. Bank holidays are not excluded yet: the practice's nation decides which days
-count, and until practices can mark closures a recall may offer a slot on a bank holiday.
+UTC-aware. Practices close on the bank holidays of their nation, so those days offer no slots.
 """
 
 from __future__ import annotations
@@ -18,6 +17,8 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from sightsync.dialer.domain.calling_window import is_bank_holiday
 
 PRACTICE_TIMEZONE: Final = ZoneInfo("Europe/London")
 SEARCH_HORIZON_DAYS: Final = 60
@@ -165,12 +166,14 @@ def earliest_free_slots(
     count: int,
     skip: int = 0,
     horizon_days: int = SEARCH_HORIZON_DAYS,
+    nation: str = "england",
 ) -> list[Slot]:
     """The `count` earliest free slots after `after`, passing over the first `skip` of them.
 
     `booked` counts appointments per slot start (a mapping of start to count, or one start
     per appointment); a slot is free while it holds fewer bookings than there are
-    clinicians. Appointments that do not begin on a slot boundary are not counted.
+    clinicians. Appointments that do not begin on a slot boundary are not counted. Days
+    that are bank holidays in the practice's `nation` have no slots.
     """
     if after.tzinfo is None:
         raise ValueError("`after` must carry a time zone")
@@ -179,7 +182,7 @@ def earliest_free_slots(
     taken = _count_bookings(booked)
     found: list[Slot] = []
     to_skip = skip
-    for slot in _candidate_slots(diary, after, horizon_days):
+    for slot in _candidate_slots(diary, after, horizon_days, nation):
         if len(found) >= count:
             break
         if taken[slot.starts_at] >= diary.clinicians:
@@ -201,12 +204,16 @@ def _count_bookings(booked: Mapping[datetime, int] | Iterable[datetime]) -> Coun
     return counts
 
 
-def _candidate_slots(diary: DiarySettings, after: datetime, horizon_days: int) -> Iterator[Slot]:
+def _candidate_slots(
+    diary: DiarySettings, after: datetime, horizon_days: int, nation: str
+) -> Iterator[Slot]:
     after_utc = after.astimezone(UTC)
     today = after.astimezone(PRACTICE_TIMEZONE).date()
     step = timedelta(minutes=diary.slot_minutes)
     for offset in range(diary.lead_days, horizon_days):
         day = today + timedelta(days=offset)
+        if is_bank_holiday(day, nation):
+            continue
         for opens, closes in diary.spans_on(day):
             start = datetime.combine(day, opens)
             last_start = datetime.combine(day, closes) - step

@@ -69,7 +69,7 @@ class Conversations:
             return _last_words(record.conversation)
         now = self._clock.now()
         diary = await self._diary(record, unit)
-        free = await self._free_slots(record.practice_id, diary, now, unit)
+        free = await self._free_slots(record, diary, now, unit)
         conversation = ConversationRecord(slots=[slot_to_doc(slot) for slot in free])
         record.conversation = conversation
         engine, reply = replay(self._context(record), [])
@@ -133,7 +133,7 @@ class Conversations:
             return self._feed(engine, Move(MoveKind.BOOKING, booked=True), moves)
         unit.note(lambda: log.info("booking_slot_taken", call_id=record.id))
         unit.note(metrics.SLOT_CONFLICTS.inc)
-        fresh = tuple(await self._free_slots(record.practice_id, diary, now, unit))
+        fresh = tuple(await self._free_slots(record, diary, now, unit))
         return self._feed(engine, Move(MoveKind.BOOKING, booked=False, next_slots=fresh), moves)
 
     def _announce_booking(
@@ -231,10 +231,13 @@ class Conversations:
         return profile.diary if profile is not None else DiarySettings()
 
     async def _free_slots(
-        self, practice_id: str, diary: DiarySettings, now: datetime, unit: Unit
+        self, record: CallRecord, diary: DiarySettings, now: datetime, unit: Unit
     ) -> list[Slot]:
-        booked = await self._slots.booked_counts(practice_id, now, unit.session)
-        return earliest_free_slots(diary, booked, after=now, count=SLOTS_SNAPSHOT)
+        booked = await self._slots.booked_counts(record.practice_id, now, unit.session)
+        # The practice is closed on its own nation's bank holidays, so none is offered.
+        return earliest_free_slots(
+            diary, booked, after=now, count=SLOTS_SNAPSHOT, nation=record.nation
+        )
 
 
 def _last_words(conversation: ConversationRecord) -> AgentSays:
