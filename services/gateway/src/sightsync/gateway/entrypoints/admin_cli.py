@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from sightsync.common.bus.connection import BusUnavailable
 from sightsync.common.logging import configure_logging
-from sightsync.gateway.entrypoints.admin import demo, keys, practices, tps
+from sightsync.gateway.entrypoints.admin import demo, keys, practices, tps, webhooks
 from sightsync.gateway.entrypoints.admin.client import (
     DEFAULT_TIMEOUT_SECONDS,
     AdminClient,
@@ -22,7 +22,12 @@ from sightsync.gateway.entrypoints.admin.client import (
 )
 from sightsync.gateway.settings import GatewaySettings
 
-COMMANDS = {"practices": practices.run, "keys": keys.run, "tps": tps.run}
+COMMANDS = {
+    "practices": practices.run,
+    "keys": keys.run,
+    "tps": tps.run,
+    "webhooks": webhooks.run,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds to wait for each answer",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (practices, keys, tps, demo):
+    for module in (practices, keys, tps, webhooks, demo):
         module.add_parser(commands)
     return parser
 
@@ -74,7 +79,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ValidationError as error:
         problem = error.errors()[0]
         field = ".".join(str(part) for part in problem["loc"])
-        _fail({"error": f"invalid {field}: {problem['msg']}", "status": 400, "field": field})
+        # A rule across fields (nothing to change, say) belongs to no one field.
+        named = {"field": field} if field else {}
+        _fail({"error": f"invalid {field or 'request'}: {problem['msg']}", "status": 400, **named})
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
 
 
