@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from sightsync.common.messages.practices import (
@@ -13,6 +15,15 @@ from sightsync.common.messages.practices import (
 from tests.integration.compliance.harness import Compliance
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="module")]
+
+DIARY = {"opening_hours": {"Friday": [["14:00", "17:00"], ["09:00", "12:00"]]}, "clinicians": 2}
+# As compliance keeps it: days in lower case and in order, openings sorted, defaults filled in.
+KEPT_DIARY = {
+    "slot_minutes": 30,
+    "clinicians": 2,
+    "lead_days": 1,
+    "opening_hours": {"friday": [["09:00", "12:00"], ["14:00", "17:00"]]},
+}
 
 
 async def test_a_new_practice_gets_its_plans_allowance_and_a_normalised_caller_id(
@@ -70,7 +81,7 @@ async def test_every_change_announces_the_whole_practice_with_a_new_revision(
     at_open_hours: Compliance,
 ) -> None:
     compliance = at_open_hours
-    practice = await compliance.new_practice(diary={"slots": ["09:00"]}, caller_id="0113 496 0000")
+    practice = await compliance.new_practice(diary=DIARY, caller_id="0113 496 0000")
 
     await compliance.ok(UpdatePractice(practice_id=practice["id"], status="past_due"))
     await compliance.ok(UpdatePractice(practice_id=practice["id"], status="past_due"))
@@ -85,8 +96,53 @@ async def test_every_change_announces_the_whole_practice_with_a_new_revision(
     assert [each["type"] for each in announced] == ["practice.updated"] * 3
     assert [each["payload"]["revision"] for each in announced] == [1, 2, 3]
     assert announced[-1]["payload"]["status"] == "past_due"
-    assert announced[-1]["payload"]["diary"] == {"slots": ["09:00"]}
+    assert announced[-1]["payload"]["diary"] == KEPT_DIARY
     assert announced[-1]["payload"]["caller_id"] is None
+
+
+@pytest.mark.parametrize(
+    ("diary", "field"),
+    [
+        ({"opening_hours": {"mon": [["09:00", "17:00"]]}}, "diary.opening_hours.mon"),
+        ({"opening_hours": {"monday": [["9:00", "17:00"]]}}, "diary.opening_hours.monday.0.0"),
+        ({"slots": ["09:00"]}, "diary.opening_hours"),
+    ],
+)
+async def test_an_invalid_diary_is_refused_with_422_naming_the_field(
+    at_open_hours: Compliance, diary: dict[str, Any], field: str
+) -> None:
+    compliance = at_open_hours
+    practice = await compliance.new_practice(diary=DIARY)
+
+    refusals = [
+        await compliance.refused(CreatePractice(name="Badly Kept", diary=diary)),
+        await compliance.refused(UpdatePractice(practice_id=practice["id"], diary=diary)),
+    ]
+
+    for error in refusals:
+        assert (error.status, error.code, error.details) == (422, "invalid_diary", {"field": field})
+        assert error.message.startswith(f"{field}: ")
+    kept = await compliance.ok(GetPractice(practice_id=practice["id"]))
+    assert kept["diary"] == KEPT_DIARY
+
+
+async def test_a_valid_diary_is_kept_in_order_and_an_empty_one_removes_it(
+    at_open_hours: Compliance,
+) -> None:
+    compliance = at_open_hours
+    practice = await compliance.new_practice()
+    assert practice["diary"] is None
+
+    set_ = await compliance.ok(UpdatePractice(practice_id=practice["id"], diary=DIARY))
+    again = await compliance.ok(UpdatePractice(practice_id=practice["id"], diary=KEPT_DIARY))
+    removed = await compliance.ok(UpdatePractice(practice_id=practice["id"], diary={}))
+
+    assert set_["diary"] == again["diary"] == KEPT_DIARY
+    assert removed["diary"] is None
+    stored = await compliance.db["practices"].find_one({"_id": practice["id"]})
+    assert stored is not None
+    # Sending the diary it already has, in its kept form, changed nothing.
+    assert (stored["revision"], stored["diary"]) == (3, None)
 
 
 async def test_an_unknown_practice_is_404(at_open_hours: Compliance) -> None:

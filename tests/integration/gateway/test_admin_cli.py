@@ -12,6 +12,10 @@ from typing import Any
 
 import pytest
 
+from sightsync.common.messages.practices import UpdatePractice
+from sightsync.dialer.adapters.practices import MongoPracticeDirectory
+from sightsync.dialer.domain.slots import DiarySettings, Weekday
+from sightsync.gateway.entrypoints.admin.client import AdminClient, AdminError
 from tests.support.api import auth_headers
 from tests.support.system import RunningSystem
 
@@ -64,6 +68,71 @@ async def test_practices_are_created_changed_and_read(full_system: RunningSystem
     code, out, err = await admin_cli(full_system, "practices", "show", "prac_missing")
     assert (code, out) == (1, None)
     assert json.loads(err)["status"] == 404
+
+
+async def test_a_diary_file_is_checked_before_sending_and_a_valid_one_reaches_the_dialer(
+    full_system: RunningSystem, tmp_path: Path
+) -> None:
+    _, practice, _ = await admin_cli(full_system, "practices", "create", "--name", "Diary Ltd")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"opening_hours": {"mon": [["09:00", "17:00"]]}}')
+    good = tmp_path / "diary.json"
+    good.write_text('{"opening_hours": {"Tuesday": [["09:00", "12:00"]]}, "slot_minutes": 20}')
+
+    code, out, err = await admin_cli(
+        full_system, "practices", "update", practice["id"], "--diary", str(bad)
+    )
+    assert (code, out) == (2, None)
+    assert f"argument --diary: {bad}: diary.opening_hours.mon: Input should be 'monday'" in err
+    _, shown, _ = await admin_cli(full_system, "practices", "show", practice["id"])
+    assert shown["diary"] is None
+
+    code, updated, _ = await admin_cli(
+        full_system, "practices", "update", practice["id"], "--diary", str(good)
+    )
+    assert code == 0
+    assert updated["diary"] == {
+        "slot_minutes": 20,
+        "clinicians": 1,
+        "lead_days": 1,
+        "opening_hours": {"tuesday": [["09:00", "12:00"]]},
+    }
+    dialer_db = full_system.apps["dialer"].db
+    assert dialer_db is not None
+    diary = await _projected_diary(MongoPracticeDirectory(dialer_db), practice["id"])
+    assert diary == DiarySettings(
+        opening_hours={Weekday.TUESDAY: [("09:00", "12:00")]}, slot_minutes=20
+    )
+
+
+async def test_compliance_refuses_an_invalid_diary_as_a_json_error_naming_the_field(
+    full_system: RunningSystem, admin: AdminClient
+) -> None:
+    practice = await admin.create_practice(name="Unchecked Ltd")
+
+    # What an older CLI, which sent the file unchecked, gets back and prints on stderr.
+    with pytest.raises(AdminError) as refused:
+        await admin.ask(
+            UpdatePractice(practice_id=practice["id"], diary={"slots": ["09:00"]}),
+            practice_id=practice["id"],
+        )
+
+    assert refused.value.as_json() == {
+        "error": "diary.opening_hours: Field required; diary.slots: is not a diary setting "
+        "(the settings are slot_minutes, clinicians, lead_days, opening_hours)",
+        "status": 422,
+        "code": "invalid_diary",
+        "field": "diary.opening_hours",
+    }
+
+
+async def _projected_diary(directory: MongoPracticeDirectory, practice_id: str) -> DiarySettings:
+    for _ in range(200):
+        profile = await directory.get(practice_id)
+        if profile is not None and profile.revision == 2:
+            return profile.diary
+        await asyncio.sleep(0.05)
+    raise AssertionError("the dialer did not project the practice's new diary")
 
 
 async def test_keys_are_issued_once_listed_without_secrets_and_revoked(

@@ -22,6 +22,8 @@ class Practice:
     status: SubscriptionStatus
     nation: Nation
     caller_id: str | None
+    # A PracticeDiary as JSON; None means the dialer's default layout. Diaries are checked
+    # on the way in, but one kept before that began may still not parse.
     diary: dict[str, Any] | None
     revision: int
     created_at: datetime

@@ -12,9 +12,11 @@ from sightsync.common.messages.base import Refusal
 from sightsync.common.messages.practices import (
     CreatePractice,
     GetPractice,
+    InvalidDiary,
     ListPractices,
     PracticeView,
     UpdatePractice,
+    parse_diary,
 )
 from sightsync.compliance.domain.bank_holidays import Nation
 from sightsync.compliance.domain.plans import Plan, SubscriptionStatus
@@ -37,6 +39,7 @@ class PracticeHandlers:
 
     async def create(self, message: CreatePractice, context: MessageContext) -> PracticeView:
         caller_id = _caller_id(message.caller_id)
+        diary = _diary(message.diary)
         now = current_instant(context)
         plan = Plan(message.plan)
         practice = Practice(
@@ -48,7 +51,7 @@ class PracticeHandlers:
             status=SubscriptionStatus(message.status),
             nation=Nation(message.nation),
             caller_id=caller_id,
-            diary=message.diary,
+            diary=diary,
             revision=1,
             created_at=now,
             updated_at=now,
@@ -108,7 +111,7 @@ def _apply(current: Practice, message: UpdatePractice) -> Practice:
         status=current.status if message.status is None else SubscriptionStatus(message.status),
         nation=current.nation if message.nation is None else Nation(message.nation),
         caller_id=caller_id,
-        diary=current.diary if message.diary is None else message.diary,
+        diary=current.diary if message.diary is None else _diary(message.diary),
     )
 
 
@@ -119,3 +122,14 @@ def _caller_id(raw: str | None) -> str | None:
     if isinstance(normalised, CallerIdProblem):
         raise Refusal("invalid_caller_id", normalised.message, 422, field="caller_id")
     return normalised
+
+
+def _diary(raw: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The diary as it is kept: checked and put in order, or None for the default layout."""
+    if raw is None:
+        return None
+    try:
+        diary = parse_diary(raw)
+    except InvalidDiary as problem:
+        raise Refusal("invalid_diary", problem.message, 422, field=problem.field) from None
+    return None if diary is None else diary.model_dump(mode="json")

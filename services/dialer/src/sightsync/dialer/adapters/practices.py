@@ -75,13 +75,17 @@ class MongoPracticeDirectory:
 
 
 def diary_from(raw: dict[str, Any] | None, practice_id: str) -> DiarySettings:
-    """The practice's diary, or the default layout when it has none or it does not parse."""
+    """The practice's diary, or the default layout when it has none or it does not parse.
+
+    Compliance stores a checked PracticeDiary, whose fields DiarySettings reads as they are.
+    """
     if not raw:
         return DiarySettings()
     try:
         return DiarySettings.model_validate(raw)
     except ValidationError:
-        # Compliance validates diaries on the way in; a stored one that no longer parses
-        # should not stop calls, so the defaults stand in and the mismatch is logged.
-        log.warning("practice_diary_invalid", practice_id=practice_id)
+        # Only a diary stored before compliance began checking them can fail here. Calls
+        # should not stop over it, but the defaults may offer days the practice is closed,
+        # so every use says so until an operator sends a valid diary.
+        log.warning("diary_invalid_using_defaults", practice_id=practice_id)
         return DiarySettings()

@@ -7,8 +7,23 @@ import json
 from pathlib import Path
 from typing import Any, get_args
 
-from sightsync.common.messages.practices import Nation, Plan, SubscriptionStatus, UpdatePractice
-from sightsync.gateway.entrypoints.admin.client import AdminClient, AdminError
+from sightsync.common.messages.practices import (
+    InvalidDiary,
+    Nation,
+    Plan,
+    SubscriptionStatus,
+    UpdatePractice,
+    parse_diary,
+)
+from sightsync.gateway.entrypoints.admin.client import AdminClient
+
+DIARY_HELP = (
+    "JSON diary file, e.g. "
+    '{"opening_hours": {"monday": [["09:00", "12:30"], ["13:30", "17:30"]]}, '
+    '"slot_minutes": 30, "clinicians": 2, "lead_days": 1}: days left out are closed, times '
+    "are UK HH:MM and each opening is a whole number of slots; {} removes the diary. Checked "
+    'before sending; see "Practice diaries" in README.md'
+)
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,7 +51,7 @@ def _add_practice_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--status", choices=get_args(SubscriptionStatus))
     parser.add_argument("--nation", choices=get_args(Nation))
     parser.add_argument("--caller-id", help="E.164 number shown to patients")
-    parser.add_argument("--diary", type=Path, help="JSON file with the practice's diary")
+    parser.add_argument("--diary", type=_diary_file, metavar="FILE.json", help=DIARY_HELP)
 
 
 async def run(client: AdminClient, args: argparse.Namespace) -> dict[str, Any]:
@@ -62,16 +77,23 @@ def _given_fields(args: argparse.Namespace) -> dict[str, Any]:
         "status": args.status,
         "nation": args.nation,
         "caller_id": args.caller_id,
-        "diary": _read_diary(args.diary) if args.diary is not None else None,
+        "diary": args.diary,
     }
     return {name: value for name, value in fields.items() if value is not None}
 
 
-def _read_diary(path: Path) -> dict[str, Any]:
+def _diary_file(name: str) -> dict[str, Any]:
+    """The diary in the file, checked here so a mistake is an argument error (exit 2)."""
+    path = Path(name)
     try:
         diary = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise AdminError(f"cannot read diary file {path}: {error}", 2) from None
+        # json's own message gives the line and column of a syntax error.
+        raise argparse.ArgumentTypeError(f"cannot read diary file {path}: {error}") from None
     if not isinstance(diary, dict):
-        raise AdminError(f"diary file {path} must hold a JSON object", 2)
+        raise argparse.ArgumentTypeError(f"diary file {path} must hold a JSON object")
+    try:
+        parse_diary(diary)
+    except InvalidDiary as problem:
+        raise argparse.ArgumentTypeError(f"{path}: {problem.message}") from None
     return diary
