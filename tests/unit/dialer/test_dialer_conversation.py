@@ -148,14 +148,24 @@ class TestBooking:
             "chosen from 2 times offered."
         )
 
-    def test_a_plain_yes_asks_which_and_a_second_yes_takes_the_earliest(self) -> None:
+    def test_a_plain_yes_asks_which_and_a_second_yes_asks_again(self) -> None:
         engine, _ = started()
 
         which = engine.on_utterance("Yeah go on then")
-        booking = engine.on_utterance("Yes")
+        again = engine.on_utterance("Yes")
 
         assert "Which would you prefer" in which.text and which.action is None
-        assert booking.action == BookSlot(SLOTS[0])
+        assert "Which would you prefer" in again.text and again.action is None
+        assert engine.on_utterance("the second one").action == BookSlot(SLOTS[1])
+
+    def test_yes_after_yes_to_which_never_books(self) -> None:
+        engine, _ = started()
+
+        replies = [engine.on_utterance(text) for text in ["Yes", "Yes", "Yes please"]]
+
+        assert all(reply.action is None for reply in replies)
+        assert_ended(engine, replies[-1], Outcome.CALLBACK_REQUESTED)
+        assert engine.result().booked_slot is None
 
     def test_a_plain_yes_then_a_choice(self) -> None:
         engine, _ = started()
@@ -315,7 +325,7 @@ class TestEndings:
     def test_two_unclear_turns_in_a_row_hand_over_to_the_practice(self) -> None:
         engine, _ = started()
 
-        first = engine.on_utterance("Pardon?")
+        first = engine.on_utterance("Hmm")
         second = engine.on_utterance("")
 
         assert "Sorry, I didn't quite catch that" in first.text and not first.end_call

@@ -101,6 +101,19 @@ DECLINE = [
     "Maybe next year",
     "Not for me, thanks",
     "Give it a miss",
+    # A booking phrase under a negation refuses it, whatever slot it names.
+    "Please don't book it",
+    "Don't book me in",
+    "No, don't book that",
+    "Don't book me in for Tuesday",
+    "I don't want to book",
+    "I'm not going to book, thanks",
+    "Don't put me down for it",
+    "Don't go ahead",
+    "Don't do it",
+    "Please don't",
+    "No need to book me in",
+    "I'd rather you didn't book anything",
 ]
 
 OTHER_TIMES = [
@@ -171,6 +184,13 @@ CALL_BACK = [
     "Call me back next week",
     "I'm at work, can you ring me later?",
     "Sorry, I'm busy right now, call me back another day",
+    # A day for the call is not a day for the eye test.
+    "Can you call me on Wednesday instead?",
+    "Ring me on Tuesday",
+    "Could you phone me at six?",
+    "Call me instead",
+    "I'm at the bus stop, can you call me back later?",
+    "I can't stop, I'm driving",
 ]
 
 OPT_OUT = [
@@ -202,6 +222,46 @@ OPT_OUT = [
     "I've told you not to call",
     "Yes, and stop calling me",
     "Stop these calls",
+    # "Stop" as a whole word anywhere opts out, as it does by text message.
+    "Stop, stop",
+    "STOP STOP STOP",
+    "Stop.",
+    "Just stop",
+    "Stop it please",
+    "Please stop, thanks",
+    "You can stop now",
+    "I said stop",
+    "I want you to stop",
+    "Can you stop?",
+    "OK stop",
+    "Yes stop",
+    "Okay. Stop.",
+    "No, and stop",
+    "Yes and stop",
+    "Stop. Actually, the first one",
+    "Don't. Stop.",
+    "Quit calling me",
+    "Quit ringing me",
+    "Quit it",
+    "I want to be removed",
+    "I'd like to be removed from your list",
+    "Remove me",
+    "Please remove me",
+    "Get me off your list",
+    "I don't want you to call me",
+    "I don't want anyone to call me",
+    "I don't want to be called",
+    "I don't want to be contacted",
+    "I'd rather not be called again",
+]
+
+NOT_AN_OPT_OUT = [
+    "I'm at the bus stop",
+    "Is that near the bus stop?",
+    "I've stopped wearing contact lenses",
+    "I'll stop by on Tuesday",
+    "Don't stop, I'm listening",
+    "Don't bother",
 ]
 
 CHOOSE_FIRST = [
@@ -235,6 +295,8 @@ CHOOSE_FIRST = [
     "The 9th of December",
     "Tues",
     "Either is fine",
+    "I'm interested in the Tuesday",
+    "Why not, the Tuesday",
     "I don't mind",
     "Whichever",
     "It doesn't matter",
@@ -287,11 +349,54 @@ CHOOSE_SECOND = [
     "Either, but not Tuesday",
 ]
 
+# Turning a slot down by name rules it out; it is never a yes to it.
+RULED_OUT = [
+    ("Tuesday doesn't work for me", {0}),
+    ("Tuesday doesn't really suit", {0}),
+    ("Tuesday isn't good for me", {0}),
+    ("Tuesday's no good", {0}),
+    ("Tuesday I can't do", {0}),
+    ("Not Tuesday", {0}),
+    ("No, not Tuesday", {0}),
+    ("Yes but not Tuesday", {0}),
+    ("Yes, but not Wednesday", {1}),
+    ("Not the first one", {0}),
+    ("The afternoon's no good", {1}),
+    ("I'm not interested in the Tuesday", {0}),
+    ("I'm really not interested in Wednesday", {1}),
+    ("I don't really want the Tuesday", {0}),
+    ("I'm not sure about Tuesday", {0}),
+    ("I'm busy on Tuesday", {0}),
+    ("I can't do Tuesday or Wednesday", {0, 1}),
+]
+
+REPEAT = [
+    "Pardon?",
+    "Pardon",
+    "Pardon me?",
+    "I beg your pardon?",
+    "Sorry?",
+    "Sorry, what?",
+    "Erm, sorry?",
+    "What did you say?",
+    "Can you repeat that?",
+    "Could you repeat that, please?",
+    "Repeat, please",
+    "Say that again",
+    "Sorry, say that again?",
+    "Come again?",
+    "What were the times again?",
+    "What were those times again?",
+    "What was the first one again?",
+    "What times were they?",
+    "Sorry, I didn't catch that",
+    "I didn't hear you",
+    "You're breaking up",
+]
+
 UNCLEAR = [
     "",
     "   ",
-    "Pardon?",
-    "Sorry?",
     "What?",
     "Who is this?",
     "Hello?",
@@ -300,9 +405,6 @@ UNCLEAR = [
     "I'm not sure",
     "Hmm",
     "Er",
-    "What did you say?",
-    "Can you repeat that?",
-    "Sorry, say that again?",
     "I don't know",
 ]
 
@@ -340,6 +442,21 @@ def test_choose_the_first_slot(utterance: str) -> None:
 @pytest.mark.parametrize("utterance", CHOOSE_SECOND)
 def test_choose_the_second_slot(utterance: str) -> None:
     assert read(utterance) == Intent(IntentKind.CHOOSE_SLOT, slot_index=1)
+
+
+@pytest.mark.parametrize("utterance", NOT_AN_OPT_OUT)
+def test_stop_in_another_sense_is_not_an_opt_out(utterance: str) -> None:
+    assert read(utterance).kind is not IntentKind.OPT_OUT
+
+
+@pytest.mark.parametrize(("utterance", "ruled_out"), RULED_OUT)
+def test_turning_a_slot_down_rules_it_out(utterance: str, ruled_out: set[int]) -> None:
+    assert read(utterance) == Intent(IntentKind.OTHER_TIMES, ruled_out=frozenset(ruled_out))
+
+
+@pytest.mark.parametrize("utterance", REPEAT)
+def test_asking_to_hear_it_again(utterance: str) -> None:
+    assert read(utterance).kind is IntentKind.REPEAT
 
 
 @pytest.mark.parametrize("utterance", UNCLEAR)
@@ -431,3 +548,8 @@ def test_a_slot_index_belongs_only_to_a_choice() -> None:
         Intent(IntentKind.AFFIRM, slot_index=0)
     with pytest.raises(ValueError, match="slot index"):
         Intent(IntentKind.CHOOSE_SLOT)
+
+
+def test_ruled_out_slots_belong_only_to_other_times() -> None:
+    with pytest.raises(ValueError, match="ruled-out"):
+        Intent(IntentKind.DECLINE, ruled_out=frozenset({0}))

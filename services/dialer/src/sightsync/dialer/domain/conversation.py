@@ -37,6 +37,8 @@ from sightsync.dialer.domain.understanding import (
 SLOTS_PER_OFFER: Final = 2
 MAX_OFFER_ROUNDS: Final = 5
 MAX_UNCLEAR_IN_A_ROW: Final = 2
+# A patient who cannot hear the offer after this many repeats is better rung by a person.
+MAX_REPEATS_IN_A_ROW: Final = 3
 MAX_SLOTS_TAKEN: Final = 3
 
 SlotSource = Sequence[Slot] | Callable[[int], Sequence[Slot]]
@@ -118,6 +120,7 @@ class ConversationEngine:
         self._rounds = 0
         self._asked_which = False
         self._unclear = 0
+        self._repeats = 0
         self._taken: set[Slot] = set()
         self._pending: Slot | None = None
         self._hung_up = False
@@ -206,19 +209,21 @@ class ConversationEngine:
             return self._end(EndReason.OPTED_OUT, prompts.opted_out())
         if kind is IntentKind.CALL_BACK:
             return self._end(EndReason.CALL_BACK_ASKED, prompts.call_back())
-        if kind is IntentKind.UNCLEAR:
+        if kind is IntentKind.UNCLEAR or self._yes_to_which(kind):
             return self._unclear_reply()
-        self._unclear = 0
+        if kind is IntentKind.REPEAT:
+            return self._repeat()
+        self._unclear = self._repeats = 0
         if kind is IntentKind.CHOOSE_SLOT and intent.slot_index is not None:
             return self._book(self._offered[intent.slot_index])
         if kind is IntentKind.OTHER_TIMES:
-            return self._next_offer()
+            return self._other_times(intent.ruled_out)
         if self._phase is Phase.ASKING_OTHER_TIMES:
             if kind is IntentKind.AFFIRM:
                 return self._next_offer()
             return self._end(EndReason.DECLINED, prompts.declined(self._ctx.practice_name))
         if kind is IntentKind.AFFIRM:
-            if len(self._offered) == 1 or self._asked_which:
+            if len(self._offered) == 1:
                 return self._book(self._offered[0])
             self._asked_which = True
             return self._say(prompts.which(self._offered))
@@ -226,13 +231,45 @@ class ConversationEngine:
         self._phase = Phase.ASKING_OTHER_TIMES
         return self._say(prompts.ask_other_times())
 
+    def _yes_to_which(self, kind: IntentKind) -> bool:
+        # "Yes" to "which would you prefer" names neither slot, so it must not book one.
+        return (
+            kind is IntentKind.AFFIRM
+            and self._asked_which
+            and self._phase is Phase.OFFERING
+            and len(self._offered) > 1
+        )
+
     def _unclear_reply(self) -> Reply:
         self._unclear += 1
         if self._unclear >= MAX_UNCLEAR_IN_A_ROW:
             return self._end(EndReason.NOT_UNDERSTOOD, prompts.not_understood())
         if self._phase is Phase.ASKING_OTHER_TIMES:
             return self._say(prompts.reask_other_times())
+        if self._asked_which:
+            return self._say(prompts.reask_which(self._offered))
         return self._say(prompts.reask_offer(self._offered))
+
+    def _repeat(self) -> Reply:
+        # Neither an answer nor a misunderstanding, so the unclear count is left alone.
+        self._repeats += 1
+        if self._repeats > MAX_REPEATS_IN_A_ROW:
+            return self._end(EndReason.NOT_UNDERSTOOD, prompts.not_understood())
+        if self._phase is Phase.ASKING_OTHER_TIMES:
+            return self._say(prompts.repeat_other_times())
+        if self._asked_which:
+            return self._say(prompts.which(self._offered))
+        return self._say(prompts.repeat_offer(self._offered))
+
+    def _other_times(self, ruled_out: frozenset[int]) -> Reply:
+        left = tuple(slot for index, slot in enumerate(self._offered) if index not in ruled_out)
+        if not 0 < len(left) < len(self._offered):
+            return self._next_offer()
+        # Offer what is left of this round before looking further; it is not a new round.
+        self._phase = Phase.OFFERING
+        self._offered = left
+        self._asked_which = False
+        return self._say(prompts.offer_the_rest(left))
 
     def _next_offer(self) -> Reply:
         if self._rounds >= MAX_OFFER_ROUNDS:

@@ -20,19 +20,30 @@ _REWRITES: Final = (
     (r"\b(i'?m )?not (fussy|bothered)\b", "either"),
     (r"\bwhich ?ever\b|\bwhatever\b|\bany of (them|those|these)\b|\bboth (are )?fine\b", "either"),
     # Polite fillers that would otherwise look like a refusal or a choice.
-    (r"\bno (problem|worries|bother)\b", "okay"),
+    (r"\bno (problem|worries|bother)\b|\bnot a problem\b", "okay"),
+    (r"\b(do ?n'?t|do not) worry\b", "okay"),
     (r"\bno idea\b|\bnot sure\b", "unsure"),
     (r"\b(just |hang on |hold on |wait )?a (second|sec|moment|minute)\b", "wait"),
     (r"\bfirst thing\b", "morning"),
     (r"\bmid-?day\b|\b12 noon\b|\bnoon\b", "12:00 pm"),
 )
 
+_CALL: Final = r"(call|ring|phone|contact)"
+_CALLED: Final = r"(called|rung|phoned|contacted|calling|ringing|phoning|contacting)"
+_NOT_WANT: Final = r"(do ?n'?t|do not|never|would ?n'?t|would not) (want|wish|like)"
+_WHO: Final = r"(you|anyone|anybody|them|the practice|people) "
+
 OPT_OUT: Final = tuple(
     re.compile(pattern)
     for pattern in (
-        r"\bstop (calling|ringing|phoning|contacting|bothering|these calls|the calls)\b",
-        r"^(please )?stop( it| now| please| that)?$",
-        r"\b(do ?n'?t|do not|never|not to) (ever )?(call|ring|phone|contact)\b",
+        r"\b(stop|quit) (calling|ringing|phoning|contacting|bothering|these calls|the calls)\b",
+        r"^(please )?quit( it)?( please)?$",
+        rf"\b(do ?n'?t|do not|never|not to) (ever )?{_CALL}\b",
+        # "I don't want you to call me", "I'd rather not be rung", "I don't want calling".
+        rf"\b{_NOT_WANT} {_WHO}(to )?{_CALL}\b",
+        rf"\b{_NOT_WANT} ({_WHO})?(to be |being )?{_CALLED}\b",
+        rf"\b(rather not|prefer not to) (be )?{_CALLED}\b",
+        r"\b(be|get|getting) (removed|taken off|deleted|unsubscribed|opted out|struck off)\b",
         r"\b(remove|take|delete|cross|strike) (me|us|my (phone )?(number|details|name))\b",
         r"\b(off|from) (your|the) (\w+ )?(list|database|system|records?)\b",
         r"\bunsubscribe\b",
@@ -44,12 +55,39 @@ OPT_OUT: Final = tuple(
     )
 )
 
+# "Stop" as a whole word opts out wherever it stands ("ok stop", "I said stop"), as in the
+# SMS rule, except where it plainly means something else: a negation just before it ("can't
+# stop, I'm driving"), a place ("the bus stop") or a visit ("stop by"). Anything else errs
+# on the side of honouring it.
+_NOT_AN_OBJECTION_BEFORE: Final = frozenset(
+    {"don't", "dont", "not", "can't", "cant", "cannot", "won't", "wont", "never", "didn't",
+     "didnt", "bus", "tram", "pit", "full", "non"}
+)  # fmt: skip
+_NOT_AN_OBJECTION_AFTER: Final = frozenset({"by", "off"})
+
+
+def says_stop(text: str) -> bool:
+    """Whether a normalised utterance says "stop" as an objection to the call."""
+    words = text.split()
+    for index, word in enumerate(words):
+        if word != "stop":
+            continue
+        before = words[index - 1] if index else ""
+        after = words[index + 1] if index + 1 < len(words) else ""
+        if before not in _NOT_AN_OBJECTION_BEFORE and after not in _NOT_AN_OBJECTION_AFTER:
+            return True
+    return False
+
+
 CALL_BACK: Final = tuple(
     re.compile(pattern)
     for pattern in (
         r"\b(call|ring|phone|try|contact|bell) (me |us )?(back|later|again|another|tomorrow|"
         r"next|in an? |in a bit|at a |this (morning|afternoon|evening)|some ?(other )?time|"
         r"when|after)",
+        # "Can you call me on Wednesday instead": a time for the call, not for the eye test.
+        r"\b(call|ring|phone|contact|bell) (me|us) (on|at|around|about|instead|during|before|"
+        r"over|early|some|any)\b",
         r"\bgive (me|us) a (call|ring|bell)\b",
         r"\b(speak|talk|chat) (to you |with you )?(later|another (day|time)|tomorrow)\b",
         r"\bi'?m (a bit |quite |really |very |just )?(busy|tied up|driving|at work|in a meeting|"
@@ -103,6 +141,25 @@ OTHER_TIMES: Final = tuple(
     )
 )
 
+# "Please don't book it": a booking phrase under a negation refuses it. Checked before any
+# slot is looked for, so "don't book me in for Tuesday" cannot choose Tuesday.
+# Only these may stand between the negation and the verb, so "not Tuesday book Wednesday"
+# (no punctuation from the recogniser) is not read as a refusal.
+_REFUSAL_FILLER: Final = (
+    r" (you|to|want|wish|need|going|be|bother|just|please|really|actually|ever|even|them|it)"
+)
+REFUSE: Final = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"(?<!why )\b(do ?n'?t|do not|did ?n'?t|did not|never|not|wo ?n'?t|will not|would ?n'?t|"
+        rf"would not|no need to)({_REFUSAL_FILLER}){{0,3}} (book|booking|put (me|us|it) (down|in)|"
+        r"sign (me|us) up|pencil (me|us) in|go ahead|do (it|that))\b",
+        r"\b(do ?n'?t|do not|never) (really )?(want|need) (one|it|that|an? (appointment|eye test|"
+        r"test|check|exam))\b",
+        r"^(oh )?(no )?(please )?(do ?n'?t|do not)( please| thanks| thank you)?$",
+    )
+)
+
 DECLINE: Final = tuple(
     re.compile(pattern)
     for pattern in (
@@ -135,6 +192,24 @@ AFFIRM: Final = tuple(
         r"\bi'?d (like|love)\b|\bi would (like|love)\b|\bi'?ll (take|have)\b",
         r"\b(happy|keen|glad) (with|to)\b",
         r"\bi (want|need) (one|an appointment|to book|to come|it|that)\b",
+    )
+)
+
+
+# Asking to hear the offer again is neither an answer nor a failure to understand.
+REPEAT: Final = tuple(
+    re.compile(pattern)
+    for pattern in (
+        rf"^{_HEDGES}(sorry|pardon|pardon me|beg your pardon|i beg your pardon|excuse me|"
+        r"come again|say again|sorry what|what was that|one more time)( please)?$",
+        r"\brepeat (that|it|them|those|the|yourself|what)\b|^(please )?repeat( please)?$",
+        r"\bsay (that|it|them|those|the \w+|what you said) again\b",
+        r"\bwhat (did|do) you (just )?say\b|\bwhat did you just\b",
+        r"\b(what|which) (were|are|was|is) (the|those|that|them)( \w+){0,2} again\b",
+        r"\bwhat (times?|days?|dates?) (were|are|was|is|did you say)\b",
+        r"\b(did ?n'?t|did not|could ?n'?t|could not|can'?t|cannot|can not) (quite )?"
+        r"((catch|hear) (that|it|you|what|the|them|those)|get (that|what you said))\b",
+        r"\b(you'?re|you are) breaking up\b",
     )
 )
 

@@ -66,8 +66,27 @@ def which(slots: Sequence[Slot]) -> str:
     return f"Lovely. {WHICH_QUESTION}: {_either(slots)}? Or press 1 for the first."
 
 
+def reask_which(slots: Sequence[Slot]) -> str:
+    return f"Sorry, I need to know which one. {WHICH_QUESTION}: {_either(slots)}?"
+
+
+def repeat_offer(slots: Sequence[Slot]) -> str:
+    if len(slots) == 1:
+        return f"Of course. I have {slots[0].label}. {SINGLE_OFFER_QUESTION} {_SINGLE_KEYPAD_HINT}"
+    return f"Of course. I have {_either(slots)}. {OFFER_QUESTION} {_KEYPAD_HINT}"
+
+
+def offer_the_rest(slots: Sequence[Slot]) -> str:
+    question = SINGLE_OFFER_QUESTION if len(slots) == 1 else OFFER_QUESTION
+    return f"No problem. That leaves {_either(slots)}. {question}"
+
+
 def ask_other_times() -> str:
     return f"No problem. {OTHER_TIMES_QUESTION}, or shall we leave it for now?"
+
+
+def repeat_other_times() -> str:
+    return f"Of course. {OTHER_TIMES_QUESTION}, or shall we leave it for now?"
 
 
 def sorry_unclear(question: str) -> str:

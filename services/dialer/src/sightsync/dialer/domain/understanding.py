@@ -23,6 +23,8 @@ class IntentKind(StrEnum):
     OTHER_TIMES = "other_times"
     CALL_BACK = "call_back"
     OPT_OUT = "opt_out"
+    REPEAT = "repeat"
+    """The patient asks to hear the question again ("pardon?"); it answers nothing."""
     UNCLEAR = "unclear"
 
 
@@ -31,10 +33,14 @@ class Intent:
     kind: IntentKind
     slot_index: int | None = None
     """For CHOOSE_SLOT: the index of the chosen slot among those offered."""
+    ruled_out: frozenset[int] = frozenset()
+    """For OTHER_TIMES: indices of offered slots the patient turned down by name."""
 
     def __post_init__(self) -> None:
         if (self.kind is IntentKind.CHOOSE_SLOT) != (self.slot_index is not None):
             raise ValueError("a slot index goes with choose_slot and only with it")
+        if self.ruled_out and self.kind is not IntentKind.OTHER_TIMES:
+            raise ValueError("ruled-out slots go with other_times only")
 
 
 AFFIRM = Intent(IntentKind.AFFIRM)
@@ -42,11 +48,16 @@ DECLINE = Intent(IntentKind.DECLINE)
 OTHER_TIMES = Intent(IntentKind.OTHER_TIMES)
 CALL_BACK = Intent(IntentKind.CALL_BACK)
 OPT_OUT = Intent(IntentKind.OPT_OUT)
+REPEAT = Intent(IntentKind.REPEAT)
 UNCLEAR = Intent(IntentKind.UNCLEAR)
 
 
 def choose(index: int) -> Intent:
     return Intent(IntentKind.CHOOSE_SLOT, slot_index=index)
+
+
+def other_times(ruled_out: frozenset[int] = frozenset()) -> Intent:
+    return Intent(IntentKind.OTHER_TIMES, ruled_out=ruled_out)
 
 
 class Understanding(Protocol):
@@ -57,7 +68,8 @@ class RuleBasedUnderstanding:
     """Deterministic reading of everyday British replies, checked in order of precedence.
 
     Opting out wins over everything: "no, stop calling me" must never book or call back.
-    A named slot wins over a bare yes or no ("no, the second one").
+    A refused booking ("don't book me in for Tuesday") and a request to hear the offer
+    again win over a named slot, which wins over a bare yes or no ("no, the second one").
     """
 
     def interpret(self, utterance: str, offered_slots: Sequence[Slot]) -> Intent:
@@ -65,17 +77,22 @@ class RuleBasedUnderstanding:
         whole = phrases.plain(text)
         if not whole:
             return UNCLEAR
-        if phrases.matches_any(phrases.OPT_OUT, whole):
+        if phrases.says_stop(text) or phrases.matches_any(phrases.OPT_OUT, whole):
             return OPT_OUT
         if phrases.matches_any(phrases.CALL_BACK, whole):
             return CALL_BACK
+        if phrases.matches_any(phrases.REFUSE, whole):
+            return DECLINE
+        if phrases.matches_any(phrases.REPEAT, whole):
+            return REPEAT
         choice = choose_slot(text, offered_slots)
         if choice.index is not None:
             return choose(choice.index)
         if phrases.matches_any(phrases.WEAK_CALL_BACK, whole):
             return CALL_BACK
-        if choice.unoffered or phrases.matches_any(phrases.OTHER_TIMES, whole):
-            return OTHER_TIMES
+        # "Yes but not Tuesday" turns Tuesday down; it is never a yes to it.
+        if choice.ruled_out or choice.unoffered or phrases.matches_any(phrases.OTHER_TIMES, whole):
+            return other_times(choice.ruled_out)
         if phrases.matches_any(phrases.DECLINE, whole):
             return DECLINE
         if phrases.matches_any(phrases.AFFIRM, whole):
