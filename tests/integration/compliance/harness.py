@@ -1,7 +1,8 @@
 """Compliance started for real (one or more replicas) with a caller bus and a tap on its output.
 
 The tap is a queue bound to the commands exchange for `call.place` and to the events exchange
-for `call.accepted`, so the tests see exactly what reaches the broker.
+for `call.accepted` and `patient.opt_out_recorded`, so the tests see exactly what reaches the
+broker.
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ from sightsync.common.devstack import free_port
 from sightsync.common.ids import new_id
 from sightsync.common.messages.base import Envelope, ErrorDetail, Reply, Request
 from sightsync.common.messages.calls import CallAccepted, PlaceCall
-from sightsync.common.messages.patients import PatientOptedOut, UpsertPatient
+from sightsync.common.messages.patients import (
+    PatientOptedOut,
+    PatientOptOutRecorded,
+    UpsertPatient,
+)
 from sightsync.common.messages.practices import CreatePractice
 from sightsync.common.runner import ServiceApp
 from sightsync.common.storage import Document, create_client
@@ -154,6 +159,7 @@ async def _tap_output(connection: aio_pika.abc.AbstractConnection, into: list[En
     events = await channel.get_exchange(topology.EVENTS_EXCHANGE)
     await queue.bind(commands, routing_key=PlaceCall.message_type)
     await queue.bind(events, routing_key=CallAccepted.message_type)
+    await queue.bind(events, routing_key=PatientOptOutRecorded.message_type)
 
     async def keep(message: AbstractIncomingMessage) -> None:
         async with message.process():

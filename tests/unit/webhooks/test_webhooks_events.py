@@ -13,7 +13,7 @@ from sightsync.common.messages.calls import (
     PatientSnapshot,
     TranscriptTurn,
 )
-from sightsync.common.messages.patients import PatientOptedOut
+from sightsync.common.messages.patients import PatientOptedOut, PatientOptOutRecorded
 from sightsync.webhooks.domain.events import event_id_for, webhook_event
 
 AT = datetime(2026, 3, 2, 10, 15, tzinfo=UTC)
@@ -150,6 +150,21 @@ def test_opt_outs_go_out_by_patient_id_and_number_only_ones_not_at_all() -> None
     }
     assert webhook_event(by_number, _wrap(by_number)) is None
     assert webhook_event(nowhere, _wrap(nowhere)) is None
+
+
+def test_an_opt_out_compliance_matched_from_a_number_is_sent_as_patient_opted_out() -> None:
+    message = PatientOptOutRecorded(
+        practice_id=PRACTICE, patient_id=PATIENT, channel="portal", opted_out_at=AT
+    )
+    body = _body(message)
+
+    assert body["type"] == "patient.opted_out"
+    assert body["data"] == {
+        "patient_id": PATIENT,
+        "channel": "portal",
+        "call_id": None,
+        "opted_out_at": "2026-03-02T10:15:00.000Z",
+    }
 
 
 def test_the_event_id_is_derived_from_the_message_id_so_redelivery_maps_to_one_event() -> None:

@@ -25,7 +25,7 @@ from sightsync.common.messages.calls import (
     PatientSnapshot,
     TranscriptTurn,
 )
-from sightsync.common.messages.patients import PatientOptedOut
+from sightsync.common.messages.patients import PatientOptedOut, PatientOptOutRecorded
 from sightsync.common.messages.practices import PracticeUpdated
 
 SCHEMA_REF = "#/components/schemas/{model}"
@@ -97,6 +97,12 @@ EXAMPLES: tuple[Event, ...] = (
         patient_id=_IDS["patient_id"],
         channel="call",
         call_id=_IDS["call_id"],
+        opted_out_at=_AT,
+    ),
+    PatientOptOutRecorded(
+        practice_id=_IDS["practice_id"],
+        patient_id=_IDS["patient_id"],
+        channel="portal",
         opted_out_at=_AT,
     ),
 )

@@ -31,7 +31,24 @@ class PatientOptedOut(Event):
     opted_out_at: datetime
 
 
-register(PatientOptedOut)
+class PatientOptOutRecorded(Event):
+    """Compliance applied an opt-out given by number alone to this practice's patient.
+
+    Emitted once per patient the number newly opted out, so the practice can be told by
+    `patient_id`, never by the number. Opt-outs that name the patient are not repeated here:
+    `patient.opted_out` already reached every consumer with the ids.
+    """
+
+    message_type: ClassVar[str] = "patient.opt_out_recorded"
+
+    practice_id: str
+    patient_id: str
+    channel: OptOutChannel
+    call_id: str | None = None
+    opted_out_at: datetime
+
+
+register(PatientOptedOut, PatientOptOutRecorded)
 
 
 class PatientView(BaseModel):

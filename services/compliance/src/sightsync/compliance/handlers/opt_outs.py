@@ -1,10 +1,15 @@
-"""The PatientOptedOut event: a patient, or a number, is never called again."""
+"""The PatientOptedOut event: a patient, or a number, is never called again.
+
+An opt-out by number alone (the portal) names no patient, so nobody downstream could tell
+a practice which of its patients it was. For each patient it newly opts out, compliance
+emits PatientOptOutRecorded through the outbox, in the transaction that marks them.
+"""
 
 from __future__ import annotations
 
 from sightsync.common.bus.handlers import MessageContext
 from sightsync.common.logging import get_logger
-from sightsync.common.messages.patients import PatientOptedOut
+from sightsync.common.messages.patients import PatientOptedOut, PatientOptOutRecorded
 from sightsync.common.storage import Document
 from sightsync.compliance.domain.phone import UnparseableNumber, check_phone_number
 from sightsync.compliance.handlers.ports import OptOutList, PatientRepository
@@ -37,8 +42,10 @@ class OptOutHandlers:
         if event.practice_id is not None:
             query["practice_id"] = event.practice_id
 
+        # Only patients not yet opted out come back, so a repeat announces nobody twice.
         patients = await self._patients.opt_out(query, event.opted_out_at, context.session)
 
+        by_number_only = event.patient_id is None
         for patient in patients:
             # The number stays opted out at this practice even if the record is recreated.
             await self._opt_outs.add(
@@ -48,12 +55,24 @@ class OptOutHandlers:
                 event.channel,
                 context.session,
             )
+            if by_number_only:
+                context.emit(
+                    PatientOptOutRecorded(
+                        practice_id=patient.practice_id,
+                        patient_id=patient.id,
+                        channel=event.channel,
+                        call_id=event.call_id,
+                        opted_out_at=event.opted_out_at,
+                    ),
+                    practice_id=patient.practice_id,
+                )
             log.info(
                 "patient_opted_out",
                 practice_id=patient.practice_id,
                 patient_id=patient.id,
                 channel=event.channel,
                 call_id=event.call_id,
+                announced=by_number_only,
             )
         if not patients:
             log.info("opt_out_already_applied", channel=event.channel, call_id=event.call_id)

@@ -15,9 +15,12 @@ from sightsync.common.clock import isoformat_z
 from sightsync.common.messages.appointments import AppointmentBooked, AppointmentUpdated
 from sightsync.common.messages.base import Envelope, Message
 from sightsync.common.messages.calls import CallCompleted, CallFailed
-from sightsync.common.messages.patients import PatientOptedOut
+from sightsync.common.messages.patients import PatientOptedOut, PatientOptOutRecorded
 
 PING = "ping"
+# Practices subscribe to what happened, not to how the bus learnt it: an opt-out compliance
+# matched to a patient from a number alone is the same `patient.opted_out` to a receiver.
+WEBHOOK_TYPES: dict[type[Message], str] = {PatientOptOutRecorded: PatientOptedOut.message_type}
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def webhook_event(message: Message, envelope: Envelope) -> WebhookEvent | None:
         return None
     return WebhookEvent(
         id=event_id_for(envelope),
-        type=message.message_type,
+        type=WEBHOOK_TYPES.get(type(message), message.message_type),
         practice_id=practice_id,
         created_at=envelope.occurred_at,
         data=data,
@@ -110,8 +113,9 @@ def _data(message: Message) -> dict[str, Any] | None:
                 "status": message.status,
                 "updated_at": _instant(message.updated_at),
             }
-        case PatientOptedOut():
-            # An opt-out known only by number would need the number in the body: not sent.
+        case PatientOptedOut() | PatientOptOutRecorded():
+            # Known only by number, it would need the number in the body; compliance follows
+            # it with PatientOptOutRecorded, by id, for each patient the number matched.
             if message.patient_id is None:
                 return None
             return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sightsync.common.bus.handlers import HandlerRegistry
 from sightsync.common.messages.appointments import AppointmentBooked, AppointmentUpdated
 from sightsync.common.messages.calls import CallCompleted, CallFailed
-from sightsync.common.messages.patients import PatientOptedOut
+from sightsync.common.messages.patients import PatientOptedOut, PatientOptOutRecorded
 from sightsync.common.messages.webhooks import (
     CreateWebhookEndpoint,
     DeleteWebhookEndpoint,
@@ -21,7 +21,14 @@ from sightsync.webhooks.handlers.deliveries import DeliveryHandlers
 from sightsync.webhooks.handlers.endpoints import EndpointHandlers
 from sightsync.webhooks.handlers.fan_out import FanOut
 
-FANNED_OUT = (CallCompleted, CallFailed, AppointmentBooked, AppointmentUpdated, PatientOptedOut)
+FANNED_OUT = (
+    CallCompleted,
+    CallFailed,
+    AppointmentBooked,
+    AppointmentUpdated,
+    PatientOptedOut,
+    PatientOptOutRecorded,
+)
 
 
 def register_handlers(
