@@ -16,6 +16,7 @@ def test_defaults_are_production_safe() -> None:
     assert settings.allow_loopback_http is False
     assert settings.timeout_seconds == 10
     assert settings.retry_delays == DEFAULT_SCHEDULE_SECONDS
+    assert (settings.max_in_flight, settings.max_in_flight_per_practice) == (64, 8)
 
 
 def test_the_schedule_and_the_flag_come_from_the_environment() -> None:

@@ -70,6 +70,7 @@ def bootstrap(
         lease=timedelta(seconds=settings.lease_seconds),
         max_in_flight=settings.max_in_flight,
         per_endpoint=settings.max_in_flight_per_endpoint,
+        per_practice=settings.max_in_flight_per_practice,
     )
 
     registry = HandlerRegistry()

@@ -28,6 +28,11 @@ class WebhooksSettings(CommonSettings):
     max_in_flight_per_endpoint: int = Field(
         default=4, alias="WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT", ge=1, le=100
     )
+    # A practice may have 10 endpoints: without this, a few practices' hanging receivers
+    # could fill every slot in the process and hold up everyone else.
+    max_in_flight_per_practice: int = Field(
+        default=8, alias="WEBHOOK_MAX_IN_FLIGHT_PER_PRACTICE", ge=1, le=1000
+    )
 
     @field_validator("retry_schedule")
     @classmethod

@@ -121,12 +121,18 @@ class MongoDeliveryRepository:
         return doc["body"] if doc else None
 
     async def claim(
-        self, now: datetime, lease: timedelta, busy_endpoints: Collection[str] = ()
+        self,
+        now: datetime,
+        lease: timedelta,
+        busy_endpoints: Collection[str] = (),
+        busy_practices: Collection[str] = (),
     ) -> ClaimedDelivery | None:
-        """The most overdue delivery not to a busy endpoint, leased to the caller."""
+        """The most overdue delivery not to a busy endpoint or practice, leased to the caller."""
         query: Document = {"status": {"$in": UNFINISHED}, "next_attempt_at": {"$lte": now}}
         if busy_endpoints:
             query["endpoint_id"] = {"$nin": list(busy_endpoints)}
+        if busy_practices:
+            query["practice_id"] = {"$nin": list(busy_practices)}
         token = secrets.token_hex(8)
         doc = await self._deliveries.find_one_and_update(
             query,

@@ -1,9 +1,10 @@
-"""The loop that claims due deliveries and runs their attempts, within two bounds.
+"""The loop that claims due deliveries and runs their attempts, within three bounds.
 
-At most `max_in_flight` attempts run in this process, and at most `per_endpoint` to any one
-endpoint: a receiver that hangs holds only its own slots, so other practices' deliveries
-keep moving. The loop claims from MongoDB (never holding a broker message), so work that
-dies with the process is claimed again once its lease runs out.
+At most `max_in_flight` attempts run in this process, at most `per_endpoint` to any one
+endpoint and at most `per_practice` for any one practice: a receiver that hangs holds only
+its own slots, and a practice whose every endpoint hangs holds only its share, so other
+practices' deliveries keep moving. The loop claims from MongoDB (never holding a broker
+message), so work that dies with the process is claimed again once its lease runs out.
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ log = get_logger(__name__)
 
 class DeliveryQueue(Protocol):
     async def claim(
-        self, now: datetime, lease: timedelta, busy_endpoints: Collection[str]
+        self,
+        now: datetime,
+        lease: timedelta,
+        busy_endpoints: Collection[str],
+        busy_practices: Collection[str],
     ) -> ClaimedDelivery | None: ...
 
 
@@ -43,6 +48,7 @@ class DeliveryScheduler:
         lease: timedelta,
         max_in_flight: int,
         per_endpoint: int,
+        per_practice: int,
     ) -> None:
         self._queue = queue
         self._attempt = attempt
@@ -51,9 +57,11 @@ class DeliveryScheduler:
         self._lease = lease
         self._max_in_flight = max_in_flight
         self._per_endpoint = per_endpoint
+        self._per_practice = per_practice
         self._wake = asyncio.Event()
-        self._running: dict[asyncio.Task[None], str] = {}
+        self._running: dict[asyncio.Task[None], ClaimedDelivery] = {}
         self._per_endpoint_running: Counter[str] = Counter()
+        self._per_practice_running: Counter[str] = Counter()
         self._loop: asyncio.Task[None] | None = None
         self._stopping = False
 
@@ -90,20 +98,21 @@ class DeliveryScheduler:
 
     async def _claim_what_fits(self) -> None:
         while not self._stopping and len(self._running) < self._max_in_flight:
-            busy = frozenset(
-                endpoint
-                for endpoint, count in self._per_endpoint_running.items()
-                if count >= self._per_endpoint
+            claimed = await self._queue.claim(
+                self._clock.now(),
+                self._lease,
+                _at_bound(self._per_endpoint_running, self._per_endpoint),
+                _at_bound(self._per_practice_running, self._per_practice),
             )
-            claimed = await self._queue.claim(self._clock.now(), self._lease, busy)
             if claimed is None:
                 return
             self._launch(claimed)
 
     def _launch(self, claimed: ClaimedDelivery) -> None:
         task = asyncio.create_task(self._guarded(claimed), name=f"webhook-attempt-{claimed.id}")
-        self._running[task] = claimed.endpoint_id
+        self._running[task] = claimed
         self._per_endpoint_running[claimed.endpoint_id] += 1
+        self._per_practice_running[claimed.practice_id] += 1
         metrics.IN_FLIGHT.inc()
         task.add_done_callback(self._finished)
 
@@ -115,9 +124,18 @@ class DeliveryScheduler:
             log.exception("webhook_attempt_crashed", delivery_id=claimed.id)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
-        endpoint = self._running.pop(task)
-        self._per_endpoint_running[endpoint] -= 1
-        if self._per_endpoint_running[endpoint] <= 0:
-            del self._per_endpoint_running[endpoint]
+        claimed = self._running.pop(task)
+        _release(self._per_endpoint_running, claimed.endpoint_id)
+        _release(self._per_practice_running, claimed.practice_id)
         metrics.IN_FLIGHT.dec()
         self._wake.set()
+
+
+def _at_bound(running: Counter[str], bound: int) -> frozenset[str]:
+    return frozenset(key for key, count in running.items() if count >= bound)
+
+
+def _release(running: Counter[str], key: str) -> None:
+    running[key] -= 1
+    if running[key] <= 0:
+        del running[key]
