@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from sightsync.common.messages.appointments import (
@@ -27,9 +29,32 @@ ALLOWED_TRANSITIONS: dict[AppointmentStatus, frozenset[AppointmentStatus]] = {
 Document = dict[str, Any]
 
 
+class StatusChange(Enum):
+    APPLY = "apply"
+    UNCHANGED = "unchanged"
+    NOT_ALLOWED = "not_allowed"
+    NOT_STARTED = "not_started"
+
+
 def can_change_status(current: AppointmentStatus, target: AppointmentStatus) -> bool:
     """Whether a practice may move an appointment from `current` to `target`."""
     return target in ALLOWED_TRANSITIONS[current]
+
+
+def judge_status_change(
+    current: AppointmentStatus, target: AppointmentStatus, starts_at: datetime, now: datetime
+) -> StatusChange:
+    """What asking at `now` to move an appointment from `current` to `target` does."""
+    # A PMS retries a change it never saw answered; the status it asked for is already
+    # there, so the retry succeeds without a second change.
+    if target == current:
+        return StatusChange.UNCHANGED
+    if not can_change_status(current, target):
+        return StatusChange.NOT_ALLOWED
+    # Until the start the patient may still arrive, so nobody has failed to yet.
+    if target == "no_show" and now < starts_at:
+        return StatusChange.NOT_STARTED
+    return StatusChange.APPLY
 
 
 def apply_appointment_event(doc: Document | None, event: LoggedEvent) -> Document:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from sightsync.common.bus.handlers import MessageContext
+from sightsync.common.clock import isoformat_z
 from sightsync.common.logging import get_logger
 from sightsync.common.messages.appointments import AppointmentUpdated
 from sightsync.common.messages.base import Refusal
@@ -13,7 +14,7 @@ from sightsync.common.messages.outcomes import ListAppointments, UpdateAppointme
 from sightsync.outcomes.adapters.event_log import MongoEventLog
 from sightsync.outcomes.adapters.queries import MongoOutcomeQueries
 from sightsync.outcomes.adapters.read_models import MongoReadModels
-from sightsync.outcomes.domain.appointments import can_change_status
+from sightsync.outcomes.domain.appointments import StatusChange, judge_status_change
 from sightsync.outcomes.domain.events import Stream
 from sightsync.outcomes.domain.projection import fold
 from sightsync.outcomes.handlers.views import appointment_view
@@ -67,7 +68,17 @@ class AppointmentHandlers:
             or current["appointment_date"] is None
         ):
             raise Refusal("appointment_not_found", "Appointment not found", 404)
-        if not can_change_status(current["status"], message.status):
+
+        now = context.clock.now()
+        change = judge_status_change(current["status"], message.status, current["starts_at"], now)
+        if change is StatusChange.UNCHANGED:
+            log.info(
+                "appointment_status_unchanged",
+                appointment_id=message.appointment_id,
+                status=message.status,
+            )
+            return {"appointment": appointment_view(current)}
+        if change is StatusChange.NOT_ALLOWED:
             raise Refusal(
                 "invalid_status_transition",
                 f"Cannot change an appointment from {current['status']} to {message.status}",
@@ -75,8 +86,14 @@ class AppointmentHandlers:
                 current_status=current["status"],
                 requested_status=message.status,
             )
+        if change is StatusChange.NOT_STARTED:
+            raise Refusal(
+                "appointment_not_started",
+                "Cannot mark a no-show: the appointment has not started yet",
+                409,
+                starts_at=isoformat_z(current["starts_at"]),
+            )
 
-        now = context.clock.now()
         if current["status_changed_at"] is not None:
             now = max(now, current["status_changed_at"] + _AFTER_PREVIOUS_CHANGE)
         event = AppointmentUpdated(

@@ -26,7 +26,7 @@ EXAMPLE_PATIENT_ID = "pat_01J9ZQ4M6V8X2R7K3N5P0T1W2Y"
 STATUS_HELP = (
     "booked (by the call), confirmed, cancelled (frees the diary slot) or no_show. "
     "A practice may move booked to confirmed, cancelled or no_show, and confirmed to "
-    "cancelled or no_show; nothing else."
+    "cancelled or no_show (no_show only once the appointment has started); nothing else."
 )
 CALL_STATUS_HELP = (
     "calling (accepted), ringing (placed with the carrier), in_progress (answered), "

@@ -65,16 +65,24 @@ UPDATE = Operation(
     path=PREFIX + "/{appointment_id}",
     operation_id="updateAppointmentStatus",
     summary="Confirm, cancel or mark a no-show",
-    description="Each change is sent as an `appointment.updated` webhook.",
+    description=(
+        "Each change is sent as an `appointment.updated` webhook. Asking for the status the "
+        "appointment already has changes nothing and sends no webhook, so a retry is safe. "
+        "A no-show can be marked only once the appointment has started (`starts_at`)."
+    ),
     tag="Appointments",
     body=AppointmentStatusChange,
     path_parameters={"appointment_id": "The appointment's id (`apt_…`)."},
     responses={
-        200: Answer("The appointment after the change.", Appointment),
+        200: Answer(
+            "The appointment after the change, or as it was when it already had that status.",
+            Appointment,
+        ),
         404: error("No appointment with this id in the practice.", "Appointment not found"),
         409: error(
             "The change is not allowed from the current status (`current_status`, "
-            "`requested_status`), or the appointment changed meanwhile: read it and retry.",
+            "`requested_status`), a no-show was asked for before the appointment started "
+            "(`starts_at`), or the appointment changed meanwhile: read it and retry.",
             "Cannot change an appointment from cancelled to confirmed",
             current_status="cancelled",
             requested_status="confirmed",
