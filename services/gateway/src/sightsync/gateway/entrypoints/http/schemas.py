@@ -16,7 +16,7 @@ from sightsync.gateway.entrypoints.http.schemas_common import MAX_OFFSET, IsoDat
 EXAMPLE_PATIENT_ID = "pat_01J9ZQ4M6V8X2R7K3N5P0T1W2Y"
 RISK_CATEGORY_HELP = (
     "Why the patient is recalled, which sets the clinical recall interval: standard (2 "
-    "years), diabetic (1 year), glaucoma_suspect (1 year), myopia_child (1 year), "
+    "years), diabetic (1 year), glaucoma_suspect (1 year), myopia_child (6 months), "
     "contact_lens (1 year) or other_clinical (1 year)."
 )
 
