@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 import pytest_asyncio
@@ -13,7 +14,7 @@ import pytest_asyncio
 from sightsync.common.logging import get_logger
 from sightsync.common.messages.base import Reply
 from sightsync.common.messages.recall import RequestRecall
-from tests.integration.compliance.harness import Compliance, compliance_running
+from tests.integration.compliance.harness import OPEN_HOURS, Compliance, compliance_running
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="module")]
 
@@ -115,3 +116,27 @@ async def test_simultaneous_retries_under_one_idempotency_key_share_one_call(
 
     assert all(reply.ok for reply in replies)
     assert len({reply.result["call_id"] for reply in replies if reply.result}) == 1
+
+
+async def test_simultaneous_retries_of_a_day_old_key_share_one_new_call(
+    replicas: Compliance,
+) -> None:
+    practice = await replicas.new_practice()
+    patient = await replicas.new_patient(practice["id"], "07700 900903")
+    request = RequestRecall(
+        practice_id=practice["id"], patient_id=patient["id"], idempotency_key="next-day"
+    )
+    first = await replicas.ok(request)
+
+    replicas.clock.set(OPEN_HOURS + timedelta(days=1))
+    try:
+        replies, _seconds = await _all_at_once(replicas, [request] * 10)
+    finally:
+        replicas.clock.set(OPEN_HOURS)
+
+    assert all(reply.ok for reply in replies), [reply.error for reply in replies]
+    call_ids = {reply.result["call_id"] for reply in replies if reply.result}
+    assert len(call_ids) == 1 and first["call_id"] not in call_ids
+    assert await replicas.db["calls"].count_documents({"practice_id": practice["id"]}) == 2
+    holders = await replicas.db["calls"].distinct("_id", {"idempotency_key": "next-day"})
+    assert holders == list(call_ids)

@@ -261,3 +261,49 @@ async def test_an_idempotency_key_returns_the_call_it_first_accepted(
     await compliance.wait_for_tapped(practice, 2)
     await asyncio.sleep(0.3)
     assert len(compliance.tapped_for(practice)) == 2
+
+
+async def test_an_idempotency_key_asked_for_another_patient_is_422_and_places_nothing(
+    at_open_hours: Compliance,
+) -> None:
+    compliance = at_open_hours
+    practice = await compliance.new_practice()
+    patient = await compliance.new_patient(practice["id"], "07700 900615")
+    other = await compliance.new_patient(practice["id"], "07700 900616")
+    await compliance.ok(_recall(practice["id"], patient["id"], key="key-1"))
+
+    # As when the gateway's own record of the key is gone (a 503 released it).
+    compliance.clock.set(OPEN_HOURS + timedelta(hours=23))
+    error = await compliance.refused(_recall(practice["id"], other["id"], key="key-1"))
+
+    assert (error.status, error.code) == (422, "idempotency_key_mismatch")
+    assert error.message == "Idempotency-Key was already used with a different request body"
+    assert await compliance.db["calls"].count_documents({"practice_id": practice["id"]}) == 1
+    await compliance.wait_for_tapped(practice["id"], 2)
+    await asyncio.sleep(0.3)
+    assert len(compliance.tapped_for(practice["id"])) == 2
+    # The other patient's spacing is untouched: they may be rung right now.
+    eligibility = await compliance.ok(
+        GetRecallEligibility(practice_id=practice["id"], patient_id=other["id"])
+    )
+    assert eligibility["next_allowed_at"] == "2025-06-12T09:00:00.000Z"
+
+
+async def test_an_idempotency_key_a_day_old_places_a_new_call_and_holds_it(
+    at_open_hours: Compliance,
+) -> None:
+    compliance = at_open_hours
+    practice, patient = await _practice_and_patient(compliance, "07700 900617")
+    first = await compliance.ok(_recall(practice, patient, key="daily"))
+
+    compliance.clock.set(OPEN_HOURS + timedelta(days=1))
+    second = await compliance.ok(_recall(practice, patient, key="daily"))
+    compliance.clock.set(OPEN_HOURS + timedelta(days=1, hours=2))
+    replayed = await compliance.ok(_recall(practice, patient, key="daily"))
+
+    assert second["call_id"] != first["call_id"]
+    assert second["accepted_at"] == "2025-06-12T10:00:00Z"
+    assert replayed == second
+    holders = await compliance.db["calls"].distinct("_id", {"idempotency_key": "daily"})
+    assert holders == [second["call_id"]]
+    await compliance.wait_for_tapped(practice, 4)

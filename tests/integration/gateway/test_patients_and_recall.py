@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from sightsync.common.clock import OffsetClock
 from sightsync.common.ids import new_id
 from sightsync.common.messages.patients import PatientOptedOut
 from sightsync.common.messages.tps import ImportTpsNumbers, NumberedLine
@@ -20,6 +21,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="module")]
 
 # Ofcom's drama range: callable by the rules, never a real subscriber.
 _numbers = itertools.count(100)
+# Past the 24 hours an idempotency key and the spacing rule last.
+DAY_AND_A_MINUTE = 24 * 3600 + 60
 
 
 def next_mobile() -> str:
@@ -295,3 +298,40 @@ async def test_a_retry_after_a_gateway_died_mid_request_gets_the_same_call(
 
     assert status == 202
     assert again["call_id"] == first["call_id"]
+
+
+async def test_compliance_holds_a_key_for_a_day_once_the_gateway_record_is_gone(
+    full_system: RunningSystem, admin: AdminClient
+) -> None:
+    key = await _key(admin)
+    patient, other = await _patient(full_system, key), await _patient(full_system, key)
+    retry = {"Idempotency-Key": "record-lost"}
+    db = full_system.apps["gateway"].db
+    assert db is not None
+    clock = full_system.clock
+    assert isinstance(clock, OffsetClock)
+
+    async def post(patient_id: str) -> tuple[int, dict[str, Any]]:
+        # As after a 503, which releases the gateway's record: only compliance's is left.
+        await db["idempotency_keys"].delete_one({"_id": f"{key.key_id}:record-lost"})
+        return await _call(
+            full_system, key, "POST", "/recall", json={"patient_id": patient_id}, headers=retry
+        )
+
+    status, first = await post(patient["id"])
+    assert status == 202
+    status, body = await post(other["id"])
+    assert (status, body) == (
+        422,
+        {"error": "Idempotency-Key was already used with a different request body"},
+    )
+    status, again = await post(patient["id"])
+    assert (status, again["call_id"]) == (202, first["call_id"])
+
+    clock.offset_seconds += DAY_AND_A_MINUTE
+    try:
+        status, next_day = await post(patient["id"])
+    finally:
+        clock.offset_seconds -= DAY_AND_A_MINUTE
+    assert status == 202, next_day
+    assert next_day["call_id"] != first["call_id"]

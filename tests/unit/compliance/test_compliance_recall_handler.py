@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -103,6 +103,11 @@ class FakeLedger:
         self.calls.append(call)
         return True
 
+    async def release_idempotency_key(self, call: AcceptedCall, session: Session) -> bool:
+        index = self.calls.index(call)
+        self.calls[index] = replace(call, idempotency_key=None)
+        return True
+
     async def calls_used(self, practice_id: str, month: str, session: Session) -> int:
         return self.used
 
@@ -123,9 +128,9 @@ class FakeRegister:
         return phone_e164 in self.numbers
 
 
-def _context(message: RequestRecall) -> MessageContext:
-    envelope = Envelope.wrap(message, occurred_at=NOW, correlation_id="corr")
-    return MessageContext(envelope=envelope, clock=FrozenClock(NOW))
+def _context(message: RequestRecall, now: datetime = NOW) -> MessageContext:
+    envelope = Envelope.wrap(message, occurred_at=now, correlation_id="corr")
+    return MessageContext(envelope=envelope, clock=FrozenClock(now))
 
 
 def _handlers(
@@ -171,6 +176,54 @@ async def test_a_retry_with_the_same_key_returns_the_first_call_and_emits_nothin
     assert again == first
     assert context.emitted == []
     assert ledger.used == 1
+
+
+async def test_the_same_key_for_another_patient_is_422_and_accepts_nothing() -> None:
+    other = replace(PATIENT, id="pat_2")
+    patients, ledger = FakePatients(), FakeLedger()
+    await _handlers(patients, ledger).request(REQUEST, _context(REQUEST))
+    patients.patient = other
+    asked = RequestRecall(practice_id="prac_1", patient_id="pat_2", idempotency_key="k1")
+    context = _context(asked, NOW + timedelta(hours=23))
+
+    with pytest.raises(Refusal) as raised:
+        await _handlers(patients, ledger).request(asked, context)
+
+    assert (raised.value.detail.status, raised.value.detail.code) == (
+        422,
+        "idempotency_key_mismatch",
+    )
+    assert raised.value.detail.message == (
+        "Idempotency-Key was already used with a different request body"
+    )
+    assert context.emitted == []
+    assert (len(ledger.calls), ledger.used) == (1, 1)
+
+
+async def test_a_key_a_day_old_is_released_and_accepts_a_new_call() -> None:
+    patients, ledger = FakePatients(), FakeLedger()
+    handlers = _handlers(patients, ledger)
+    first = await handlers.request(REQUEST, _context(REQUEST))
+
+    context = _context(REQUEST, NOW + timedelta(days=1))
+    again = await handlers.request(REQUEST, context)
+
+    assert again.call_id != first.call_id
+    assert [call.idempotency_key for call in ledger.calls] == [None, "k1"]
+    assert len(context.emitted) == 2
+
+
+async def test_a_key_taken_meanwhile_reruns_the_decision() -> None:
+    class RacedLedger(FakeLedger):
+        async def release_idempotency_key(self, call: AcceptedCall, session: Session) -> bool:
+            return False
+
+    ledger = RacedLedger()
+    handlers = _handlers(FakePatients(), ledger)
+    await handlers.request(REQUEST, _context(REQUEST))
+
+    with pytest.raises(DecisionRaced):
+        await handlers.request(REQUEST, _context(REQUEST, NOW + timedelta(days=1)))
 
 
 async def test_a_missed_guard_reruns_the_transaction_instead_of_refusing() -> None:

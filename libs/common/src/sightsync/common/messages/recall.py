@@ -16,8 +16,9 @@ class RequestRecall(Request):
 
     Replies RecallAccepted. Refusals carry the status the API answers with (404, 402, 409,
     422, 451, 425, 429) and the fields it lists (`reason`, `next_allowed_at`, `calls_used`,
-    `monthly_limit`). `idempotency_key` (already scoped to the API key) makes a retry
-    return the call first accepted under it instead of accepting another.
+    `monthly_limit`). `idempotency_key` (already scoped to the API key) makes a retry for
+    the same patient within 24 h return the call first accepted under it; the same key for
+    another patient is refused (422), and after 24 h the key is free again.
     """
 
     message_type: ClassVar[str] = "recall.request"

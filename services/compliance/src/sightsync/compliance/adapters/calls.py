@@ -11,6 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from sightsync.common.storage import Document
 from sightsync.compliance.adapters.documents import as_utc
+from sightsync.compliance.domain.idempotency import request_fingerprint
 
 CALLS = "calls"
 USAGE = "monthly_usage"
@@ -25,6 +26,8 @@ class AcceptedCall:
     month: str
     overage: bool
     idempotency_key: str | None = None
+    # What was asked under the key, so a retry that asks something else is told apart.
+    request_fingerprint: str | None = None
 
 
 class MongoCallLedger:
@@ -53,11 +56,25 @@ class MongoCallLedger:
         if call.idempotency_key is not None:
             # Absent rather than null, so the partial unique index ignores calls without one.
             document["idempotency_key"] = call.idempotency_key
+            document["request_fingerprint"] = call.request_fingerprint
         try:
             await self._calls.insert_one(document, session=session)
         except DuplicateKeyError:
             return False
         return True
+
+    async def release_idempotency_key(
+        self, call: AcceptedCall, session: AsyncClientSession | None
+    ) -> bool:
+        """Free the key `call` holds; False when it no longer holds it."""
+        # The call stays (it counts against limits and has an outcome); only the key goes,
+        # which takes it out of the partial unique index.
+        result = await self._calls.update_one(
+            {"_id": call.id, "idempotency_key": call.idempotency_key},
+            {"$unset": {"idempotency_key": ""}},
+            session=session,
+        )
+        return result.modified_count == 1
 
     async def calls_used(
         self, practice_id: str, month: str, session: AsyncClientSession | None
@@ -104,6 +121,11 @@ def _usage_id(practice_id: str, month: str) -> str:
 
 
 def _from_document(document: Document) -> AcceptedCall:
+    key = document.get("idempotency_key")
+    fingerprint = document.get("request_fingerprint")
+    if key is not None and fingerprint is None:
+        # Calls accepted before fingerprints were stored were asked for by patient alone.
+        fingerprint = request_fingerprint(document["patient_id"])
     return AcceptedCall(
         id=document["_id"],
         practice_id=document["practice_id"],
@@ -111,5 +133,6 @@ def _from_document(document: Document) -> AcceptedCall:
         accepted_at=as_utc(document["accepted_at"]),
         month=document["month"],
         overage=bool(document.get("overage", False)),
-        idempotency_key=document.get("idempotency_key"),
+        idempotency_key=key,
+        request_fingerprint=fingerprint,
     )

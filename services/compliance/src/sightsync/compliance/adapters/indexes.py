@@ -44,6 +44,8 @@ COMPLIANCE_INDEXES = (
     CollectionIndexes(
         CALLS,
         (
+            # One holder per key across replicas. A key a day old is unset from its call
+            # before it is reused, so the index never has to forget a key on its own.
             IndexModel(
                 [("practice_id", ASCENDING), ("idempotency_key", ASCENDING)],
                 unique=True,

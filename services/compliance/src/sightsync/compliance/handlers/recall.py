@@ -5,6 +5,10 @@ make it count are conditional (the patient's call version, the month's `used < l
 a concurrent decision that committed first makes them conflict or miss, and this one is
 rerun on what the winner left behind. The outbox entries for CallAccepted and PlaceCall
 commit in the same transaction, so an accepted call and its dialer command never split.
+
+An idempotency key is held by the call accepted under it for a day: a retry asking the same
+replays that call, one asking something else is refused, and after a day the key is taken
+off the old call in the same transaction that accepts the new one.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from sightsync.common.messages.recall import (
     RequestRecall,
 )
 from sightsync.compliance.adapters.calls import AcceptedCall
+from sightsync.compliance.domain.idempotency import KeyVerdict, judge_key, request_fingerprint
 from sightsync.compliance.domain.patient import Patient, calls_after_accepting
 from sightsync.compliance.domain.plans import usage_month
 from sightsync.compliance.domain.practice import Practice
@@ -44,9 +49,10 @@ from sightsync.compliance.handlers.ports import (
     CallLedger,
     PatientRepository,
     PracticeRepository,
+    Session,
     TpsRegister,
 )
-from sightsync.compliance.handlers.recall_refusals import refusal_for
+from sightsync.compliance.handlers.recall_refusals import idempotency_key_reused, refusal_for
 from sightsync.compliance.metrics import RECALL_DECISIONS
 
 log = get_logger(__name__)
@@ -68,12 +74,12 @@ class RecallHandlers:
     async def request(self, message: RequestRecall, context: MessageContext) -> RecallAccepted:
         session = context.session
         now = current_instant(context)
+        fingerprint = request_fingerprint(message.patient_id)
         if message.idempotency_key is not None:
-            earlier = await self._calls.find_by_idempotency_key(
-                message.practice_id, message.idempotency_key, session
+            earlier = await self._holder_of_key(
+                message.practice_id, message.idempotency_key, fingerprint, now, session
             )
             if earlier is not None:
-                log.info("recall_replayed", call_id=earlier.id, patient_id=earlier.patient_id)
                 return _accepted(earlier)
 
         patient = await self._patients.get(message.practice_id, message.patient_id, session)
@@ -99,6 +105,7 @@ class RecallHandlers:
             month=month,
             overage=decision.overage,
             idempotency_key=message.idempotency_key,
+            request_fingerprint=fingerprint if message.idempotency_key is not None else None,
         )
 
         await self._count_against_limits(call, practice, patient, context)
@@ -124,6 +131,34 @@ class RecallHandlers:
             context.clock.now(), practice.nation, patient.recent_calls
         )
         return {"patient_id": patient.id, "next_allowed_at": isoformat_z(next_allowed)}
+
+    async def _holder_of_key(
+        self, practice_id: str, key: str, fingerprint: str, now: datetime, session: Session
+    ) -> AcceptedCall | None:
+        """The call to replay for this key, None when the key is free; refuses a reused key."""
+        earlier = await self._calls.find_by_idempotency_key(practice_id, key, session)
+        if earlier is None:
+            return None
+        assert earlier.request_fingerprint is not None
+        verdict = judge_key(earlier.request_fingerprint, earlier.accepted_at, fingerprint, now)
+        if verdict is KeyVerdict.REPLAY:
+            log.info("recall_replayed", call_id=earlier.id, patient_id=earlier.patient_id)
+            return earlier
+        if verdict is KeyVerdict.MISMATCH:
+            _count("idempotency_key_mismatch")
+            log.info(
+                "recall_refused",
+                rule="idempotency_key_mismatch",
+                practice_id=practice_id,
+                call_id=earlier.id,
+            )
+            raise idempotency_key_reused()
+        # Released in this transaction, so the key is never free without the new call
+        # holding it on commit; a refused decision rolls the release back with it.
+        if not await self._calls.release_idempotency_key(earlier, session):
+            raise DecisionRaced("the idempotency key")
+        log.info("idempotency_key_released", call_id=earlier.id, practice_id=practice_id)
+        return None
 
     async def _refused(self, decision: RecallRejected, patient: Patient) -> Refusal:
         if decision.rule is RejectionRule.TPS_REGISTERED and not patient.tps_registered:

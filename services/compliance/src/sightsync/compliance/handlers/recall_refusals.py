@@ -8,6 +8,10 @@ from sightsync.common.clock import isoformat_z
 from sightsync.common.messages.base import Refusal
 from sightsync.compliance.domain.recall_decision import RecallRejected
 
+# Word for word what the gateway answers when its own record of the key shows another body,
+# so a caller sees one error whichever of the two records caught the reuse.
+IDEMPOTENCY_KEY_REUSED = "Idempotency-Key was already used with a different request body"
+
 
 def refusal_for(decision: RecallRejected) -> Refusal:
     details: dict[str, Any] = {}
@@ -20,3 +24,7 @@ def refusal_for(decision: RecallRejected) -> Refusal:
     if decision.monthly_limit is not None:
         details["monthly_limit"] = decision.monthly_limit
     return Refusal(decision.rule.value, decision.message, decision.status_code, **details)
+
+
+def idempotency_key_reused() -> Refusal:
+    return Refusal("idempotency_key_mismatch", IDEMPOTENCY_KEY_REUSED, 422)
