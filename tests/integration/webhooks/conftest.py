@@ -195,9 +195,11 @@ async def receiver() -> AsyncIterator[Receiver]:
         yield running
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def webhooks(database_url: str) -> AsyncIterator[Webhooks]:
-    """One service for the module; tests keep apart by using a practice each."""
+@asynccontextmanager
+async def webhooks_alone(
+    database_url: str, env: Mapping[str, str] | None = None
+) -> AsyncIterator[Webhooks]:
+    """The webhooks service by itself on fresh backing, with `env` over the test defaults."""
     clock = OffsetClock(0)
     resolver = MappedResolver()
     async with (
@@ -208,9 +210,16 @@ async def webhooks(database_url: str) -> AsyncIterator[Webhooks]:
             db_prefix=prefix,
             clock=clock,
             services=("webhooks",),
-            env=service_env(),
+            env={**service_env(), **(env or {})},
             extra={"webhooks": {"resolver": resolver}},
         ) as system,
         driver_bus(broker_url, clock) as bus,
     ):
         yield Webhooks(system, bus, clock, resolver)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def webhooks(database_url: str) -> AsyncIterator[Webhooks]:
+    """One service for the module; tests keep apart by using a practice each."""
+    async with webhooks_alone(database_url) as running:
+        yield running

@@ -13,20 +13,10 @@ from datetime import UTC, datetime
 import pytest
 import pytest_asyncio
 
-from sightsync.common.clock import OffsetClock
 from sightsync.common.ids import new_id
 from sightsync.common.messages.calls import CallFailed
 from sightsync.common.messages.webhooks import CreateWebhookEndpoint
-from tests.integration.webhooks.conftest import (
-    HANG,
-    MappedResolver,
-    Receiver,
-    Webhooks,
-    driver_bus,
-    fresh_backing,
-    service_env,
-)
-from tests.support.system import running_system
+from tests.integration.webhooks.conftest import HANG, Receiver, Webhooks, webhooks_alone
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="module")]
 
@@ -42,21 +32,8 @@ BOUNDS = {
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def bounded(database_url: str) -> AsyncIterator[Webhooks]:
-    clock = OffsetClock(0)
-    resolver = MappedResolver()
-    async with (
-        fresh_backing(database_url) as (broker_url, prefix),
-        running_system(
-            broker_url=broker_url,
-            database_url=database_url,
-            db_prefix=prefix,
-            clock=clock,
-            services=("webhooks",),
-            env={**service_env(), **BOUNDS},
-        ) as system,
-        driver_bus(broker_url, clock) as bus,
-    ):
-        yield Webhooks(system, bus, clock, resolver)
+    async with webhooks_alone(database_url, BOUNDS) as running:
+        yield running
 
 
 def _failed(practice_id: str) -> CallFailed:
