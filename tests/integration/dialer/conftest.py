@@ -22,6 +22,7 @@ from sightsync.common.ids import new_id
 from sightsync.common.messages.base import Envelope, Message
 from sightsync.common.messages.calls import PatientSnapshot, PlaceCall
 from sightsync.common.runner import ServiceApp
+from sightsync.dialer.adapters.call_records import CallRecord
 from sightsync.dialer.adapters.telephony.base import Telephony
 from sightsync.dialer.bootstrap import bootstrap
 from sightsync.dialer.settings import DialerSettings
@@ -180,6 +181,24 @@ def place_call(
         practice_name="High Street Opticians",
         caller_id=caller_id,
         nation="england",
+    )
+
+
+def record_of(
+    command: PlaceCall, *, correlation_id: str, created_at: datetime, **state: Any
+) -> CallRecord:
+    """The dialer's record of an accepted call, as queued, with `state` over it."""
+    return CallRecord(
+        id=command.call_id,
+        practice_id=command.practice_id,
+        patient=command.patient,
+        practice_name=command.practice_name,
+        caller_id=command.caller_id,
+        nation=command.nation,
+        accepted_at=command.accepted_at,
+        correlation_id=correlation_id,
+        created_at=created_at,
+        **state,
     )
 
 

@@ -21,7 +21,7 @@ from sightsync.dialer.adapters.unit_of_work import UnitRunner
 from sightsync.dialer.domain.provider_events import ProviderEvent, ProviderEventKind
 from sightsync.dialer.handlers.call_desk import CallDesk
 from sightsync.dialer.handlers.conversation_turns import Conversations
-from tests.integration.dialer.conftest import WEEKDAY_MORNING, place_call
+from tests.integration.dialer.conftest import WEEKDAY_MORNING, place_call, record_of
 
 pytestmark = pytest.mark.integration
 
@@ -39,14 +39,8 @@ class Desk:
 
     async def answered_call(self) -> str:
         command = place_call("+447700900111")
-        record = CallRecord(
-            id=command.call_id,
-            practice_id=command.practice_id,
-            patient=command.patient,
-            practice_name=command.practice_name,
-            caller_id=command.caller_id,
-            nation=command.nation,
-            accepted_at=command.accepted_at,
+        record = record_of(
+            command,
             correlation_id="req_late_machine",
             created_at=NOW,
             phase="calling",

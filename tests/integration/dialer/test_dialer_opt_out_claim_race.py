@@ -23,7 +23,7 @@ from sightsync.dialer.adapters.practice_lines import MongoPracticeLines
 from sightsync.dialer.adapters.unit_of_work import UnitRunner
 from sightsync.dialer.handlers.opt_outs import HandlePatientOptedOut
 from sightsync.dialer.handlers.placement_claims import PlacementClaims
-from tests.integration.dialer.conftest import WEEKDAY_MORNING, envelope_of, place_call
+from tests.integration.dialer.conftest import WEEKDAY_MORNING, envelope_of, place_call, record_of
 
 pytestmark = pytest.mark.integration
 
@@ -62,18 +62,7 @@ async def test_claim_and_opt_out_never_both_miss_each_other(
 
     for round_ in range(ROUNDS):
         command = place_call("+447700900111")
-        record = CallRecord(
-            id=command.call_id,
-            practice_id=command.practice_id,
-            patient=command.patient,
-            practice_name=command.practice_name,
-            caller_id=command.caller_id,
-            nation=command.nation,
-            accepted_at=command.accepted_at,
-            correlation_id="req_race",
-            created_at=NOW,
-            due_at=NOW,
-        )
+        record = record_of(command, correlation_id="req_race", created_at=NOW, due_at=NOW)
         await calls.add(record, None)
 
         claim = claims.claim(record.id, NOW, timedelta(minutes=2))

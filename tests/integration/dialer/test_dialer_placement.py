@@ -23,6 +23,7 @@ from tests.integration.dialer.conftest import (
     envelope_of,
     payloads,
     place_call,
+    record_of,
 )
 
 pytestmark = pytest.mark.integration
@@ -128,14 +129,8 @@ async def test_claim_left_by_a_crash_is_looked_up_before_dialling_again(
 
 
 def crashed_claim(command: PlaceCall, claimed_at: datetime) -> CallRecord:
-    return CallRecord(
-        id=command.call_id,
-        practice_id=command.practice_id,
-        patient=command.patient,
-        practice_name=command.practice_name,
-        caller_id=command.caller_id,
-        nation=command.nation,
-        accepted_at=command.accepted_at,
+    return record_of(
+        command,
         correlation_id="req_crashed",
         created_at=claimed_at,
         phase="placing",
