@@ -271,3 +271,40 @@ async def test_consumers_come_back_after_connections_are_forcibly_closed(
     await eventually(lambda: seen == [9])
     reply = await sender.request(GetTally(), correlation_id="corr-7")
     assert reply.result == {"total": 9}
+
+
+async def test_stopping_lets_the_message_in_hand_finish_and_acks_it(
+    make_bus: BuildBus, broker_url: str
+) -> None:
+    started = asyncio.Event()
+    finished: list[int] = []
+    slow = HandlerRegistry()
+
+    async def record_slowly(message: RecordTally, context: MessageContext) -> None:
+        started.set()
+        await asyncio.sleep(1.0)
+        finished.append(message.amount)
+
+    slow.command(RecordTally, record_slowly)
+    draining = await make_bus("tally", slow)
+    sender = await make_bus("sender")
+    await sender.publish(RecordTally(amount=3), correlation_id="corr-drain")
+    await asyncio.wait_for(started.wait(), timeout=10)
+
+    # What SIGTERM does: stop consuming, finish what is in hand, then close.
+    await draining.stop(grace=5)
+
+    assert finished == [3]
+    connection = await aio_pika.connect(broker_url)
+    try:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(topology.inbox_queue("tally"), passive=True)
+        declared = queue.declaration_result
+        # Acked before the connection closed: nothing waits to be delivered again.
+        assert declared is not None and declared.message_count == 0
+    finally:
+        await connection.close()
+    redelivered: list[int] = []
+    await make_bus("tally", tally_service(redelivered, []))
+    await asyncio.sleep(1.0)
+    assert redelivered == []
