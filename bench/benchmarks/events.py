@@ -152,7 +152,7 @@ async def events(ctx: BenchContext) -> None:
                 baseline="raw single-document inserts/s, 16 clients",
                 baseline_value=raw_rate,
                 baseline_unit="inserts/s",
-                note="each event costs outcomes about five database round trips",
+                note="each event costs outcomes three database round trips (log, stream, save)",
             ),
             figure(
                 name,

@@ -66,6 +66,7 @@ class Dispatcher:
 
     async def _run(self, spec: HandlerSpec, message: Message, envelope: Envelope) -> Reply | None:
         is_request = envelope.type in self.registry.requests
+        dedupes = not is_request and not spec.idempotent
         dedupe_key = f"{spec.name}:{envelope.id}"
         context = MessageContext(envelope=envelope, clock=self._clock)
 
@@ -73,15 +74,14 @@ class Dispatcher:
             context.session = session
             context.emitted.clear()
             context.committed_hooks.clear()
-            if (
-                not is_request
-                and self._store
-                and await self._store.already_handled(dedupe_key, session)
-            ):
+            if dedupes and self._store and await self._store.already_handled(dedupe_key, session):
                 return False, None
             result = await spec.handler(message, context)
+            if spec.idempotent and context.emitted:
+                # Without a dedupe record a redelivery would emit its messages again.
+                raise RuntimeError(f"{spec.name} is registered idempotent but emitted messages")
             if self._store is not None:
-                if not is_request:
+                if dedupes:
                     await self._store.mark_handled(dedupe_key, session)
                 await self._store.stage(context.emitted, session)
             return True, result

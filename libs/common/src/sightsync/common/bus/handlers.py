@@ -51,6 +51,8 @@ class HandlerSpec:
     handler: Handler
     name: str
     transactional: bool
+    # Its own writes make a redelivery harmless, so no dedupe record is kept for it.
+    idempotent: bool = False
 
 
 class HandlerRegistry:
@@ -69,10 +71,21 @@ class HandlerRegistry:
         """Register the one handler of a request; its return value becomes the reply."""
         self._add_single(self.requests, cls, handler, transactional)
 
-    def event(self, cls: type[Event], handler: Handler, *, transactional: bool = True) -> None:
-        """Add a handler of an event."""
+    def event(
+        self,
+        cls: type[Event],
+        handler: Handler,
+        *,
+        transactional: bool = True,
+        idempotent: bool = False,
+    ) -> None:
+        """Add a handler of an event.
+
+        `idempotent` is for a handler that emits nothing and whose writes already make a
+        second delivery change nothing: the dispatcher then skips its dedupe record.
+        """
         self.events.setdefault(cls.message_type, []).append(
-            HandlerSpec(cls, handler, _handler_name(handler), transactional)
+            HandlerSpec(cls, handler, _handler_name(handler), transactional, idempotent)
         )
 
     def handlers_for(self, message_type: str) -> list[HandlerSpec]:

@@ -25,8 +25,9 @@ def build_registry(
 ) -> HandlerRegistry:
     registry = HandlerRegistry()
     for event in CONSUMED_EVENTS:
-        # Projection needs no transaction: the log dedupes and the save is conditional.
-        registry.event(event, projector.project, transactional=False)
+        # Projection needs neither a transaction nor a dedupe record: the log keeps each
+        # envelope once and the save is conditional, so a redelivery changes nothing.
+        registry.event(event, projector.project, transactional=False, idempotent=True)
     registry.request(ListAppointments, appointments.list_appointments)
     registry.request(UpdateAppointmentStatus, appointments.update_status, transactional=True)
     registry.request(GetUsage, usage.get_usage)
