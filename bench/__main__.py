@@ -55,7 +55,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--growth-seed-budget",
         type=float,
-        default=150.0,
+        default=300.0,
         help="seconds `growth` may spend seeding in all; stages past it are measured as reached",
     )
     parser.add_argument("--output", type=Path, default=RESULTS, help="where results are written")

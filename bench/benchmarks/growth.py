@@ -66,7 +66,7 @@ async def _stages(
     # One budget for all the seeding (settling and measuring do not count against it):
     # SecantusDB's inserts slow down as the collection grows, and a run has minutes, not
     # tens of them. Past it, stages are measured at the sizes reached, and say so.
-    budget = float(ctx.options.get("growth_seed_budget_seconds", 150.0))
+    budget = float(ctx.options.get("growth_seed_budget_seconds", 300.0))
     stages = []
     in_big, in_watched, spread_total = 0, 0, 0
     # Patients not yet recalled, newest last; recalled ones stay in their practice.
@@ -78,9 +78,10 @@ async def _stages(
         await ctx.settle(max_seconds=60.0)
         started = time.monotonic()
         deadline = started + budget
-        # The spread first: it answers whether other practices' data costs anything.
+        # The spread first: it answers whether other practices' data costs anything. It may
+        # take half of what is left, so that a budget that runs out still grows both series.
         seeded = await ctx.seed_practices(
-            spread_ids, max(0, size // PRACTICES - in_watched), deadline
+            spread_ids, max(0, size // PRACTICES - in_watched), started + budget / 2
         )
         spread_total += sum(len(ids) for ids in seeded.values())
         in_watched += len(seeded[spread_ids[0]])
