@@ -51,7 +51,9 @@ RECALL = Operation(
         "holidays), call spacing (24 hours; 3 calls in 30 days) and the monthly allowance. "
         "Accepted calls ring within seconds; the outcome arrives on GET /calls/{call_id} and "
         "as webhooks. Refusals (4xx) are answers too: they are replayed for the same "
-        "Idempotency-Key."
+        "Idempotency-Key. A 503 does not say the call was not accepted (compliance may "
+        "have decided after the gateway stopped waiting): retry with the same "
+        "Idempotency-Key to get the call if it was."
     ),
     tag="Recall",
     body=RecallRequest,
