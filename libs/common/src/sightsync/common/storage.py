@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from pymongo import ASCENDING, AsyncMongoClient, IndexModel
+from pymongo import ASCENDING, AsyncMongoClient, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
@@ -54,6 +56,41 @@ def expires_after(retention: timedelta) -> datetime:
     # clock that SIGHTSYNC_NOW shifts: reckoned from that, a deployment dated months back
     # would see its dedupe records, rate-limit windows and delivery log purged in a minute.
     return datetime.now(UTC) + retention
+
+
+async def upsert_returning(
+    collection: AsyncCollection[Document],
+    key: Document,
+    update: Document,
+    *,
+    projection: Document | None = None,
+    session: AsyncClientSession | None = None,
+) -> Document:
+    """Apply `update` to the document matching `key`, inserting it if need be; return it after.
+
+    Two first upserts of one key race: the loser fails on the unique index and is applied
+    again, now to the winner's document. The embedded SecantusDB sometimes applies a racing
+    upsert yet returns no document; it is then read back rather than updated twice.
+    """
+    for attempt in (1, 2):
+        try:
+            document = await collection.find_one_and_update(
+                key,
+                update,
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+                projection=projection,
+                session=session,
+            )
+        except DuplicateKeyError:
+            if attempt == 2:
+                raise
+            continue
+        if document is None:
+            document = await collection.find_one(key, projection=projection, session=session)
+        if document is not None:
+            return document
+    raise RuntimeError(f"an upsert into {collection.name} left no document to return")
 
 
 async def declare_indexes(db: AsyncDatabase[Document], specs: Sequence[CollectionIndexes]) -> None:

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from sightsync.common.ids import new_id
-from sightsync.common.storage import Document
+from sightsync.common.storage import Document, upsert_returning
 from sightsync.compliance.adapters.documents import as_utc, date_to_text, text_to_date
 from sightsync.compliance.domain.patient import Patient
 from sightsync.compliance.domain.recall_interval import RiskCategory
@@ -79,20 +78,7 @@ class MongoPatientRepository:
             },
         }
         key = {"practice_id": practice_id, "phone_e164": phone_e164}
-        try:
-            document = await self._upsert(key, update)
-        except DuplicateKeyError:
-            # Two first upserts of one number raced; the loser now finds and updates it.
-            document = await self._upsert(key, update)
-        return _from_document(document)
-
-    async def _upsert(self, key: Document, update: Document) -> Document:
-        document = await self._patients.find_one_and_update(
-            key, update, upsert=True, return_document=ReturnDocument.AFTER
-        )
-        if document is None:
-            raise RuntimeError("an upsert returning the new document returned nothing")
-        return document
+        return _from_document(await upsert_returning(self._patients, key, update))
 
     async def page(
         self,

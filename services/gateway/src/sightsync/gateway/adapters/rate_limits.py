@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from sightsync.common.clock import Clock
 from sightsync.common.storage import (
@@ -15,6 +13,7 @@ from sightsync.common.storage import (
     Document,
     expires_after,
     expiry_index,
+    upsert_returning,
 )
 from sightsync.gateway.domain.rate_limit import RateLimitPolicy, RateLimitStatus
 
@@ -44,17 +43,5 @@ class MongoRateLimiter:
                 EXPIRES_AT: expires_after(timedelta(seconds=2 * self.policy.window_seconds))
             },
         }
-        try:
-            document = await self._upsert(window_id, update)
-        except DuplicateKeyError:
-            # Two replicas created the window at once; the loser's increment is retried.
-            document = await self._upsert(window_id, update)
+        document = await upsert_returning(self._windows, {"_id": window_id}, update)
         return RateLimitStatus(policy=self.policy, used=document["count"], now=now, reset_at=end)
-
-    async def _upsert(self, window_id: str, update: Document) -> Document:
-        document = await self._windows.find_one_and_update(
-            {"_id": window_id}, update, upsert=True, return_document=ReturnDocument.AFTER
-        )
-        # An upsert returning the document after the update always finds one.
-        assert document is not None
-        return document

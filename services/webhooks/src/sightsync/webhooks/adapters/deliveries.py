@@ -18,7 +18,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from sightsync.common.ids import new_id
-from sightsync.common.storage import EXPIRES_AT, Document, expires_after
+from sightsync.common.storage import EXPIRES_AT, Document, expires_after, upsert_returning
 from sightsync.webhooks.domain.events import WebhookEvent
 
 EVENTS = "events"
@@ -86,7 +86,8 @@ class MongoDeliveryRepository:
         session: Session = None,
     ) -> str:
         """One delivery per (event, endpoint): adding it twice returns the first one's id."""
-        doc = await self._deliveries.find_one_and_update(
+        doc = await upsert_returning(
+            self._deliveries,
             {"event_id": event.id, "endpoint_id": endpoint_id},
             {
                 "$setOnInsert": {
@@ -106,13 +107,9 @@ class MongoDeliveryRepository:
                     EXPIRES_AT: expires_after(RETENTION),
                 }
             },
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
             projection={"_id": 1},
             session=session,
         )
-        if doc is None:
-            raise RuntimeError("an upsert that returns the document after always finds one")
         delivery_id: str = doc["_id"]
         return delivery_id
 
