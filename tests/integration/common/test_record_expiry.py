@@ -156,3 +156,19 @@ async def test_sms_replies_and_the_webhook_delivery_log(
     stored = await webhooks_db[DELIVERIES].find_one({"_id": delivery_id})
     assert stored is not None
     assert abs(stored["created_at"].timestamp() - (time.time() - 270 * 24 * 3600)) < 60
+
+
+async def test_a_ttl_index_no_longer_declared_is_dropped_at_start_up(
+    mongo: AsyncMongoClient[Document], db_prefix: str
+) -> None:
+    db = mongo[f"{db_prefix}_common"]
+    # What a database created before expiry moved to `expires_at` still holds.
+    await db[PROCESSED].create_index("handled_at", expireAfterSeconds=30 * 24 * 3600)
+    await db[PROCESSED].create_index("handled_by")
+
+    await declare_indexes(db, OUTBOX_INDEXES)
+    await declare_indexes(db, OUTBOX_INDEXES)
+
+    await assert_ttl_index(db, OUTBOX_INDEXES)
+    # Only expiry rules are pruned; any other index is left to whoever made it.
+    assert "handled_by_1" in await db[PROCESSED].index_information()

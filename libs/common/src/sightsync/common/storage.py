@@ -94,10 +94,18 @@ async def upsert_returning(
 
 
 async def declare_indexes(db: AsyncDatabase[Document], specs: Sequence[CollectionIndexes]) -> None:
-    """Create every collection's indexes (a no-op when they already exist)."""
+    """Create every collection's indexes (a no-op when they already exist).
+
+    A TTL index the collection no longer declares is dropped: it would go on deleting
+    documents by a rule the code has left behind.
+    """
     for spec in specs:
-        if spec.indexes:
-            await db[spec.collection].create_indexes(list(spec.indexes))
+        collection = db[spec.collection]
+        created = await collection.create_indexes(list(spec.indexes)) if spec.indexes else []
+        for name, index in (await collection.index_information()).items():
+            if "expireAfterSeconds" in index and name not in created:
+                await collection.drop_index(name)
+                log.warning("stale_ttl_index_dropped", collection=spec.collection, index=name)
         log.debug("indexes_declared", collection=spec.collection, count=len(spec.indexes))
 
 
