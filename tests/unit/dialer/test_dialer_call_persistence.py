@@ -10,7 +10,6 @@ from sightsync.common.messages.calls import PatientSnapshot
 from sightsync.dialer.adapters.call_records import CallRecord
 from sightsync.dialer.domain.call_state import CallState, FailureReason
 from sightsync.dialer.domain.caller_id import normalise_caller_id
-from sightsync.dialer.domain.conversation import ConversationContext
 from sightsync.dialer.domain.conversation_log import (
     Move,
     MoveKind,
@@ -21,6 +20,7 @@ from sightsync.dialer.domain.conversation_log import (
     slot_to_doc,
     stamp,
 )
+from sightsync.dialer.domain.conversation_types import ConversationContext
 from sightsync.dialer.domain.risk import RiskCategory
 from sightsync.dialer.domain.slots import DiarySettings, earliest_free_slots
 

@@ -6,11 +6,10 @@ import pytest
 from sightsync.common.clock import FrozenClock
 from sightsync.dialer.domain.appointment_type import AppointmentType
 from sightsync.dialer.domain.call_state import Outcome
-from sightsync.dialer.domain.conversation import (
-    MAX_OFFER_ROUNDS,
+from sightsync.dialer.domain.conversation import MAX_OFFER_ROUNDS, ConversationEngine
+from sightsync.dialer.domain.conversation_types import (
     BookSlot,
     ConversationContext,
-    ConversationEngine,
     ConversationStateError,
     Phase,
     Reply,

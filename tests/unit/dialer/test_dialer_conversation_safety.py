@@ -6,13 +6,8 @@ from datetime import date, time
 import pytest
 
 from sightsync.dialer.domain.call_state import Outcome
-from sightsync.dialer.domain.conversation import (
-    BookSlot,
-    ConversationContext,
-    ConversationEngine,
-    Phase,
-    Reply,
-)
+from sightsync.dialer.domain.conversation import ConversationEngine
+from sightsync.dialer.domain.conversation_types import BookSlot, ConversationContext, Phase, Reply
 from sightsync.dialer.domain.risk import RiskCategory
 from sightsync.dialer.domain.slots import Slot, slot_at
 from sightsync.dialer.domain.summary import EndReason

@@ -5,9 +5,9 @@ import pytest
 
 from sightsync.common.clock import FrozenClock
 from sightsync.dialer.domain.call_state import Outcome, outcome_for_failure
-from sightsync.dialer.domain.conversation import (
+from sightsync.dialer.domain.conversation import ConversationEngine
+from sightsync.dialer.domain.conversation_types import (
     ConversationContext,
-    ConversationEngine,
     ConversationResult,
     Reply,
 )

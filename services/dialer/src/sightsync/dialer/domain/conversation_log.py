@@ -14,11 +14,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sightsync.dialer.domain.conversation import (
-    ConversationContext,
-    ConversationEngine,
-    Reply,
-)
+from sightsync.dialer.domain.conversation import ConversationEngine
+from sightsync.dialer.domain.conversation_types import ConversationContext, Reply
 from sightsync.dialer.domain.slots import Slot
 from sightsync.dialer.domain.transcript import Speaker, Turn
 from sightsync.dialer.domain.understanding import Understanding

@@ -24,11 +24,7 @@ from sightsync.dialer.adapters.telephony.base import AgentSays
 from sightsync.dialer.adapters.unit_of_work import Unit
 from sightsync.dialer.domain.appointment_type import appointment_type_for
 from sightsync.dialer.domain.call_state import Outcome
-from sightsync.dialer.domain.conversation import (
-    ConversationContext,
-    ConversationEngine,
-    Reply,
-)
+from sightsync.dialer.domain.conversation import ConversationEngine
 from sightsync.dialer.domain.conversation_log import (
     Move,
     MoveKind,
@@ -41,6 +37,7 @@ from sightsync.dialer.domain.conversation_log import (
     slot_to_doc,
     stamp,
 )
+from sightsync.dialer.domain.conversation_types import ConversationContext, Reply
 from sightsync.dialer.domain.risk import RiskCategory
 from sightsync.dialer.domain.slots import DiarySettings, Slot, earliest_free_slots
 from sightsync.dialer.domain.transcript import Speaker
