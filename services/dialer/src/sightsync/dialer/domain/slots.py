@@ -6,24 +6,21 @@ UTC-aware. Practices close on the bank holidays of their nation, so those days o
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from itertools import pairwise
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from sightsync.common.messages.practices import DaySpans
 from sightsync.dialer.domain.calling_window import is_bank_holiday
 
 PRACTICE_TIMEZONE: Final = ZoneInfo("Europe/London")
 SEARCH_HORIZON_DAYS: Final = 60
-
-_HHMM: Final = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
 class Weekday(StrEnum):
@@ -62,7 +59,9 @@ class DiarySettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    opening_hours: dict[Weekday, list[OpeningSpan]] = Field(default_factory=_default_opening_hours)
+    # The spans are checked as the shared diary schema checks them (times, order, overlaps);
+    # the rules only compliance enforces on the way in are not repeated here.
+    opening_hours: dict[Weekday, DaySpans] = Field(default_factory=_default_opening_hours)
     slot_minutes: int = Field(default=30, ge=5, le=240)
     clinicians: int = Field(default=1, ge=1, le=20)
     # A recall call should not book a slot twenty minutes away: by default the earliest
@@ -75,25 +74,6 @@ class DiarySettings(BaseModel):
         if isinstance(value, Mapping):
             return {str(day).strip().lower(): spans for day, spans in value.items()}
         return value
-
-    @field_validator("opening_hours")
-    @classmethod
-    def _check_spans(
-        cls, value: dict[Weekday, list[OpeningSpan]]
-    ) -> dict[Weekday, list[OpeningSpan]]:
-        checked: dict[Weekday, list[OpeningSpan]] = {}
-        for day, spans in value.items():
-            for start, end in spans:
-                if not (_HHMM.match(start) and _HHMM.match(end)):
-                    raise ValueError(f"{day}: opening times must be HH:MM, got {start}-{end}")
-                if start >= end:
-                    raise ValueError(f"{day}: {start} must be before {end}")
-            ordered = sorted(spans)
-            for (_, earlier_end), (later_start, _) in pairwise(ordered):
-                if later_start < earlier_end:
-                    raise ValueError(f"{day}: opening spans overlap")
-            checked[day] = ordered
-        return checked
 
     def spans_on(self, day: date) -> list[tuple[time, time]]:
         spans = self.opening_hours.get(WEEKDAYS[day.weekday()], [])
